@@ -1,0 +1,104 @@
+//! `nianbao check`: validate the plan and the reports, printing every finding.
+
+use std::io::{IsTerminal, Write};
+
+use annotate_snippets::Renderer;
+use anyhow::Result;
+
+use crate::Outcome;
+use crate::cli::{CheckArgs, CheckFormat, Global};
+use crate::diag::{Diagnostic, Tally};
+use crate::source::display_path;
+use crate::validate::{Scope, check_reports};
+use crate::workspace::{find_plan, pick_year, read_plan, report_files};
+
+/// Runs `check`.
+pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
+    let plan_path = find_plan(Some(&global.plan))?;
+    let (plan, mut diags) = read_plan(&plan_path)?;
+    let mut summary = Vec::new();
+    let mut unreadable = false;
+    if let Some(plan) = &plan {
+        let (files, scope) = if args.paths.is_empty() {
+            let year = pick_year(&global.reports, global.year)?;
+            (report_files(&global.reports, year)?, Scope::WholeYear(year))
+        } else {
+            (args.paths.clone(), Scope::Files)
+        };
+        let checked = check_reports(plan, &files, scope);
+        unreadable = checked.unreadable;
+        summary.push(format!(
+            "方案：{}（{} 个章节，{} 项任务，{} 个报送单位）",
+            display_path(&plan_path),
+            plan.sections.len(),
+            plan.tasks.len(),
+            plan.reporting_units().count()
+        ));
+        summary.push(match scope {
+            Scope::WholeYear(year) => format!(
+                "{year} 年度：收到 {} 份报告，应报 {} 份",
+                checked.reports.len(),
+                plan.reporting_units().count()
+            ),
+            Scope::Files => format!("检查了 {} 个报告文件", files.len()),
+        });
+        diags.extend(checked.diags);
+    } else {
+        summary.push(format!(
+            "方案文件 {} 有错误，改正后才能检查报告",
+            display_path(&plan_path)
+        ));
+    }
+    let tally = Tally::of(&diags);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &diags)?;
+            writeln!(out)?;
+        }
+        CheckFormat::Human => print_human(&mut out, &diags, &summary, tally)?,
+    }
+    out.flush()?;
+    Ok(if unreadable {
+        Outcome::InputError
+    } else if tally.has_problems() || plan.is_none() {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Colour only on a terminal, and never when NO_COLOR is set.
+pub fn renderer() -> Renderer {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if std::io::stdout().is_terminal() && !no_color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+}
+
+fn print_human(
+    out: &mut impl Write,
+    diags: &[Diagnostic],
+    summary: &[String],
+    tally: Tally,
+) -> Result<()> {
+    let renderer = renderer();
+    for d in diags {
+        writeln!(out, "{}\n", d.render(&renderer))?;
+    }
+    for line in summary {
+        writeln!(out, "{line}")?;
+    }
+    if tally.has_problems() || tally.infos > 0 {
+        writeln!(
+            out,
+            "结果：{} 个错误，{} 个警告，{} 条提示",
+            tally.errors, tally.warnings, tally.infos
+        )?;
+    } else {
+        writeln!(out, "结果：检查通过，没有发现问题")?;
+    }
+    Ok(())
+}

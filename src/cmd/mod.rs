@@ -1,0 +1,3 @@
+//! One module per subcommand; each owns its `execute`.
+
+pub mod check;

@@ -1,0 +1,50 @@
+//! nianbao (年报): collects, checks and compiles units' yearly reports on a plan.
+//!
+//! The pipeline reads as the modules do: [`source`] reads files, [`node`] parses them into
+//! located trees, [`extract`] reads typed fields, [`plan`] and [`report`] hold the models,
+//! [`validate`] and [`coverage`] check reports against the plan, [`diag`] says what was found,
+//! and [`cmd`] holds one module per subcommand.
+
+pub mod cli;
+pub mod cmd;
+pub mod coverage;
+pub mod diag;
+pub mod extract;
+pub mod node;
+pub mod plan;
+pub mod report;
+pub mod source;
+pub mod suggest;
+pub mod validate;
+pub mod workspace;
+
+use std::process::ExitCode;
+
+/// How a command ended, before it becomes an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report (exit 0).
+    Clean,
+    /// Findings or outstanding items (exit 1).
+    Findings,
+    /// An input could not be read (exit 2).
+    InputError,
+}
+
+impl Outcome {
+    /// The process exit code: 0 clean, 1 findings, 2 unreadable input.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Clean => ExitCode::SUCCESS,
+            Outcome::Findings => ExitCode::from(1),
+            Outcome::InputError => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
+    match &cli.command {
+        cli::Command::Check(args) => cmd::check::execute(&cli.global, args),
+    }
+}

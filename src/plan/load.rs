@@ -1,0 +1,477 @@
+//! Reading a plan file (TOML) into a [`Plan`] and checking its integrity.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use crate::diag::{Code, Diagnostic};
+use crate::extract::{Cx, Fields, Spanned};
+use crate::node::{Node, parse_toml};
+use crate::plan::model::{KindLabels, Phase, Plan, Reporting, Section, Task, Unit, UnitKind};
+use crate::source::SourceFile;
+use crate::suggest::did_you_mean;
+
+/// Reads and checks a plan. Returns the plan when it is complete enough to check
+/// reports against, and every finding either way.
+pub fn load_plan(src: &SourceFile) -> (Option<Plan>, Vec<Diagnostic>) {
+    let node = match parse_toml(src) {
+        Ok(node) => node,
+        Err(diags) => return (None, diags),
+    };
+    let mut cx = Cx::new(src);
+    let plan = read_plan(&mut cx, node);
+    (plan, cx.diags)
+}
+
+fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
+    let mut top = Fields::of(cx, node, "")?;
+    let head = top.require(cx, "plan", "方案信息");
+    let reporting = top.require(cx, "reporting", "报送要求");
+    let kinds = top.take("kinds", "单位类别名称");
+    let phases = top.require(cx, "phases", "阶段");
+    let units = top.require(cx, "units", "单位名单");
+    let sections = top.require(cx, "sections", "章节");
+    let tasks = top.require(cx, "tasks", "任务");
+    top.finish(cx);
+
+    let (id, title, subject, issuer) = read_head(cx, head?)?;
+    let reporting = read_reporting(cx, reporting?)?;
+    let kinds = read_kinds(cx, kinds)?;
+    let phases = read_list(cx, phases?, "phases", read_phase)?;
+    let units = read_list(cx, units?, "units", read_unit)?;
+    let sections = read_list(cx, sections?, "sections", read_section)?;
+    let raw_tasks = read_list(cx, tasks?, "tasks", read_task)?;
+
+    check_unique(cx, &units, "单位标识", |u| {
+        Spanned::new(u.0.id.clone(), u.1[0].clone())
+    });
+    check_unique(cx, &units, "单位全称", |u| {
+        Spanned::new(u.0.name.clone(), u.1[1].clone())
+    });
+    check_unique(cx, &units, "单位简称", |u| {
+        Spanned::new(u.0.short.clone(), u.1[2].clone())
+    });
+    check_unique(cx, &sections, "章节编号", |s| {
+        Spanned::new(s.0.number.value.to_string(), s.0.number.span.clone())
+    });
+    check_unique(cx, &raw_tasks, "任务编号", |t| {
+        Spanned::new(t.number.value.to_string(), t.number.span.clone())
+    });
+    check_unique(cx, &phases, "阶段名称", |p| p.1.clone());
+
+    let units: Vec<Unit> = units.into_iter().map(|(u, _)| u).collect();
+    let mut plan = Plan {
+        id,
+        title,
+        subject,
+        issuer,
+        reporting,
+        kinds,
+        phases: phases.into_iter().map(|(p, _)| p).collect(),
+        units,
+        sections: Vec::new(),
+        tasks: Vec::new(),
+        unit_names: HashMap::new(),
+        task_numbers: HashMap::new(),
+    };
+    plan.reindex();
+    let tasks = resolve_tasks(cx, &plan, &sections, raw_tasks);
+    for (section, span) in &sections {
+        if !tasks.iter().any(|t| t.section == section.number.value) {
+            let d = Diagnostic::new(
+                Code::PlanEmptySection,
+                format!(
+                    "第 {} 章节“{}”下没有任何任务",
+                    section.number.value, section.title
+                ),
+            )
+            .hint("给这个章节添加任务（任务的 `section` 写这个章节的编号），或删除这个章节");
+            cx.report(d, span.clone());
+        }
+    }
+    plan.sections = sections
+        .into_iter()
+        .map(|(s, _)| Section {
+            number: s.number.value,
+            title: s.title,
+        })
+        .collect();
+    plan.tasks = tasks;
+    plan.reindex();
+    Some(plan)
+}
+
+fn read_list<T>(
+    cx: &mut Cx,
+    node: Node,
+    path: &str,
+    read: fn(&mut Cx, Node, &str) -> Option<T>,
+) -> Option<Vec<T>> {
+    let items = cx.list(node, path)?;
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, item) in items.into_iter().enumerate() {
+        match read(cx, item, &format!("{path}[{}]", i + 1)) {
+            Some(v) => out.push(v),
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+fn text(
+    cx: &mut Cx,
+    f: &mut Fields,
+    key: &'static str,
+    label: &'static str,
+) -> Option<Spanned<String>> {
+    let node = f.require(cx, key, label)?;
+    let t = cx.text(&node, &f.path_of(key))?;
+    if t.value.trim().is_empty() {
+        let d = Diagnostic::new(
+            Code::MissingField,
+            format!("必填项 `{}`（{label}）是空的", f.path_of(key)),
+        )
+        .hint(format!("填写{label}"));
+        cx.report(d, node.span);
+        return None;
+    }
+    Some(t)
+}
+
+fn int(
+    cx: &mut Cx,
+    f: &mut Fields,
+    key: &'static str,
+    label: &'static str,
+) -> Option<Spanned<i64>> {
+    let node = f.require(cx, key, label)?;
+    cx.int(&node, &f.path_of(key))
+}
+
+fn read_head(cx: &mut Cx, node: Node) -> Option<(String, String, String, String)> {
+    let mut f = Fields::of(cx, node, "plan")?;
+    let id = text(cx, &mut f, "id", "方案标识");
+    let title = text(cx, &mut f, "title", "方案标题");
+    let subject = text(cx, &mut f, "subject", "报告事项");
+    let issuer = text(cx, &mut f, "issuer", "印发机关");
+    f.finish(cx);
+    Some((id?.value, title?.value, subject?.value, issuer?.value))
+}
+
+fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
+    let mut f = Fields::of(cx, node, "reporting")?;
+    let to = text(cx, &mut f, "to", "主送机关");
+    let cc = text(cx, &mut f, "cc", "抄送机关");
+    let deadline = text(cx, &mut f, "deadline", "每年报送截止日期");
+    let regions = f.take("regions_in_all_tasks", "地区是否参与全部任务");
+    f.finish(cx);
+    let regions_in_all_tasks = match regions {
+        None => false,
+        Some(Node {
+            value: crate::node::Value::Bool(b),
+            ..
+        }) => b,
+        Some(node) => {
+            let d = Diagnostic::new(
+                Code::WrongType,
+                "`reporting.regions_in_all_tasks` 应当是 true 或 false",
+            )
+            .hint("写 `regions_in_all_tasks = true`（地区参与全部任务）或 `false`");
+            cx.report(d, node.span);
+            return None;
+        }
+    };
+    let deadline = deadline?;
+    let parsed = deadline
+        .value
+        .split_once('-')
+        .and_then(|(m, d)| Some((m.parse::<u32>().ok()?, d.parse::<u32>().ok()?)))
+        .filter(|&(m, d)| chrono::NaiveDate::from_ymd_opt(2000, m, d).is_some());
+    let Some((deadline_month, deadline_day)) = parsed else {
+        let d = Diagnostic::new(
+            Code::InvalidDate,
+            format!("截止日期“{}”不是有效的“月-日”", deadline.value),
+        )
+        .hint("写成 `deadline = \"12-31\"` 的形式");
+        cx.report(d, deadline.span);
+        return None;
+    };
+    Some(Reporting {
+        to: to?.value,
+        cc: cc?.value,
+        deadline_month,
+        deadline_day,
+        regions_in_all_tasks,
+    })
+}
+
+fn read_kinds(cx: &mut Cx, node: Option<Node>) -> Option<KindLabels> {
+    let mut labels = KindLabels {
+        department: "部门".to_string(),
+        central: "中央驻地单位".to_string(),
+        region: "地区".to_string(),
+    };
+    let Some(node) = node else {
+        return Some(labels);
+    };
+    let mut f = Fields::of(cx, node, "kinds")?;
+    for (key, slot) in [
+        ("department", &mut labels.department),
+        ("central", &mut labels.central),
+        ("region", &mut labels.region),
+    ] {
+        if let Some(n) = f.take(key, "类别名称")
+            && let Some(t) = cx.text(&n, &format!("kinds.{key}"))
+        {
+            *slot = t.value;
+        }
+    }
+    f.finish(cx);
+    Some(labels)
+}
+
+fn read_phase(cx: &mut Cx, node: Node, path: &str) -> Option<(Phase, Spanned<String>)> {
+    let mut f = Fields::of(cx, node, path)?;
+    let name = text(cx, &mut f, "name", "阶段名称");
+    let start = int(cx, &mut f, "start", "起始年份");
+    let end = int(cx, &mut f, "end", "结束年份");
+    let goal = text(cx, &mut f, "goal", "阶段目标");
+    f.finish(cx);
+    let name = name?;
+    let (start, end) = (start?, end?);
+    if end.value < start.value {
+        let d = Diagnostic::new(Code::InvalidValue, "阶段的结束年份早于起始年份")
+            .hint("检查 `start` 和 `end` 是否写反");
+        cx.report(d, end.span);
+        return None;
+    }
+    Some((
+        Phase {
+            name: name.value.clone(),
+            start: start.value as i32,
+            end: end.value as i32,
+            goal: goal?.value,
+        },
+        name,
+    ))
+}
+
+/// Unit ids name files, so they are limited to characters safe on every system.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A unit with the places of its id, full name and short name.
+type UnitAt = (Unit, [Range<usize>; 3]);
+
+fn read_unit(cx: &mut Cx, node: Node, path: &str) -> Option<UnitAt> {
+    let mut f = Fields::of(cx, node, path)?;
+    let id = text(cx, &mut f, "id", "单位标识");
+    let name = text(cx, &mut f, "name", "单位全称");
+    let short = text(cx, &mut f, "short", "单位简称");
+    let kind = text(cx, &mut f, "kind", "单位类别");
+    let counties = f.take("counties", "所辖县（市、区）");
+    f.finish(cx);
+    let counties = counties
+        .map(|n| cx.texts(n, &format!("{path}.counties")))
+        .unwrap_or_default();
+    let (id, kind) = (id?, kind?);
+    if !is_valid_id(&id.value) {
+        let d = Diagnostic::new(
+            Code::InvalidValue,
+            format!("单位标识“{}”含有不允许的字符", id.value),
+        )
+        .hint("单位标识用作报告文件名，只能用小写英文字母、数字和连字符“-”，例如 `shuili`");
+        cx.report(d, id.span.clone());
+        return None;
+    }
+    let Some(kind_value) = UnitKind::parse(&kind.value) else {
+        let guess = did_you_mean(&kind.value, UnitKind::NAMES);
+        let d = Diagnostic::new(
+            Code::InvalidValue,
+            format!("单位类别“{}”无法识别", kind.value),
+        )
+        .hint(format!(
+            "类别只能是 department（部门）、central（中央驻地单位）或 region（地区）{}",
+            guess
+                .map(|g| format!("；是否应为 `{g}`？"))
+                .unwrap_or_default()
+        ));
+        cx.report(d, kind.span);
+        return None;
+    };
+    let (name, short) = (name?, short?);
+    let spans = [id.span, name.span, short.span];
+    Some((
+        Unit {
+            id: id.value,
+            name: name.value,
+            short: short.value,
+            kind: kind_value,
+            counties: counties.into_iter().map(|c| c.value).collect(),
+        },
+        spans,
+    ))
+}
+
+struct RawSection {
+    number: Spanned<u32>,
+    title: String,
+}
+
+fn positive(cx: &mut Cx, v: Spanned<i64>, what: &str) -> Option<Spanned<u32>> {
+    match u32::try_from(v.value) {
+        Ok(n) if n > 0 => Some(Spanned::new(n, v.span)),
+        _ => {
+            let d = Diagnostic::new(
+                Code::InvalidValue,
+                format!("{what}应当是正整数，这里是 {}", v.value),
+            )
+            .hint(format!("{what}从 1 开始编"));
+            cx.report(d, v.span);
+            None
+        }
+    }
+}
+
+fn read_section(cx: &mut Cx, node: Node, path: &str) -> Option<(RawSection, Range<usize>)> {
+    let span = node.span.clone();
+    let mut f = Fields::of(cx, node, path)?;
+    let number = int(cx, &mut f, "number", "章节编号");
+    let title = text(cx, &mut f, "title", "章节标题");
+    f.finish(cx);
+    let number = positive(cx, number?, "章节编号")?;
+    Some((
+        RawSection {
+            number,
+            title: title?.value,
+        },
+        span,
+    ))
+}
+
+struct RawTask {
+    number: Spanned<u32>,
+    section: Spanned<u32>,
+    title: String,
+    text: String,
+    lead: Spanned<String>,
+    participants: Vec<Spanned<String>>,
+    open_ended: bool,
+}
+
+fn read_task(cx: &mut Cx, node: Node, path: &str) -> Option<RawTask> {
+    let mut f = Fields::of(cx, node, path)?;
+    let number = int(cx, &mut f, "number", "任务编号");
+    let section = int(cx, &mut f, "section", "所属章节编号");
+    let title = text(cx, &mut f, "title", "任务标题");
+    let body = text(cx, &mut f, "text", "任务全文");
+    let lead = text(cx, &mut f, "lead", "牵头单位");
+    let participants = f.take("participants", "参与单位");
+    let open_ended = f.take("open_ended", "名单是否以“等”结尾");
+    f.finish(cx);
+    let participants = participants
+        .map(|n| cx.texts(n, &format!("{path}.participants")))
+        .unwrap_or_default();
+    let open_ended = matches!(
+        open_ended,
+        Some(Node {
+            value: crate::node::Value::Bool(true),
+            ..
+        })
+    );
+    Some(RawTask {
+        number: positive(cx, number?, "任务编号")?,
+        section: positive(cx, section?, "章节编号")?,
+        title: title?.value,
+        text: body?.value,
+        lead: lead?,
+        participants,
+        open_ended,
+    })
+}
+
+fn resolve_tasks(
+    cx: &mut Cx,
+    plan: &Plan,
+    sections: &[(RawSection, Range<usize>)],
+    raw: Vec<RawTask>,
+) -> Vec<Task> {
+    let resolve = |cx: &mut Cx, name: &Spanned<String>, task: u32| -> Option<String> {
+        if let Some(u) = plan.unit(&name.value) {
+            return Some(u.id.clone());
+        }
+        let guess = did_you_mean(&name.value, plan.unit_names());
+        let d = Diagnostic::new(
+            Code::PlanUnknownUnit,
+            format!(
+                "任务 {task} 的责任单位“{}”不在单位名单（[[units]]）中",
+                name.value
+            ),
+        )
+        .hint(match guess {
+            Some(g) => format!("是否应为“{g}”？如确是新单位，请先在 [[units]] 中登记"),
+            None => "先在 [[units]] 中登记这个单位，或改成名单中已有的标识、全称或简称".to_string(),
+        });
+        cx.report(d, name.span.clone());
+        None
+    };
+    raw.into_iter()
+        .map(|t| {
+            if !sections
+                .iter()
+                .any(|(s, _)| s.number.value == t.section.value)
+            {
+                let d = Diagnostic::new(
+                    Code::PlanUnknownSection,
+                    format!(
+                        "任务 {} 所属的第 {} 章节不存在",
+                        t.number.value, t.section.value
+                    ),
+                )
+                .hint("在 [[sections]] 中添加这个章节，或改正 `section` 编号");
+                cx.report(d, t.section.span.clone());
+            }
+            let lead = resolve(cx, &t.lead, t.number.value).unwrap_or_default();
+            let participants = t
+                .participants
+                .iter()
+                .filter_map(|p| resolve(cx, p, t.number.value))
+                .collect();
+            Task {
+                number: t.number.value,
+                section: t.section.value,
+                title: t.title,
+                text: t.text,
+                lead,
+                participants,
+                open_ended: t.open_ended,
+            }
+        })
+        .collect()
+}
+
+fn check_unique<T>(cx: &mut Cx, items: &[T], what: &str, key: impl Fn(&T) -> Spanned<String>) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for item in items {
+        let k = key(item);
+        if let Some(first) = seen.get(&k.value) {
+            let first_line = cx.src.line_col(*first).line;
+            let d = Diagnostic::new(
+                Code::PlanDuplicate,
+                format!("{what}“{}”重复，第 {first_line} 行已经用过", k.value),
+            )
+            .hint(format!(
+                "每个{what}只能出现一次，请改用其他值或删除重复的一项"
+            ));
+            cx.report(d, k.span);
+        } else {
+            seen.insert(k.value, k.span.start);
+        }
+    }
+}

@@ -1,0 +1,264 @@
+//! The checked plan: units, sections, tasks, phases and the reporting rule.
+//!
+//! Nothing here is specific to Ningxia; everything comes from the plan file.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// What kind of body a unit is; decides its assignments and its group in tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    /// A department of the provincial government (自治区部门).
+    Department,
+    /// A central body based in the province (中央驻宁单位).
+    Central,
+    /// A city or other region (地区); involved in every task when the plan says so.
+    Region,
+}
+
+impl UnitKind {
+    /// The spelling used in plan files.
+    pub const NAMES: [&'static str; 3] = ["department", "central", "region"];
+
+    /// Parses the plan-file spelling.
+    pub fn parse(s: &str) -> Option<UnitKind> {
+        match s {
+            "department" => Some(UnitKind::Department),
+            "central" => Some(UnitKind::Central),
+            "region" => Some(UnitKind::Region),
+            _ => None,
+        }
+    }
+}
+
+/// One body in the registry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    /// Stable ASCII id; names the report file.
+    pub id: String,
+    /// Full official name.
+    pub name: String,
+    /// Short name as the plan text writes it.
+    pub short: String,
+    /// Department, central body or region.
+    pub kind: UnitKind,
+    /// County-level divisions of a region, if listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counties: Vec<String>,
+}
+
+/// A stage of the plan with its years and goal.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    /// Name such as 十五五.
+    pub name: String,
+    /// First year.
+    pub start: i32,
+    /// Last year.
+    pub end: i32,
+    /// The goal for the stage.
+    pub goal: String,
+}
+
+/// A numbered section (一 … 七) grouping tasks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// 1-based number.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+}
+
+/// One numbered task with its responsible units.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    /// The task's number in the plan.
+    pub number: u32,
+    /// Number of the section it belongs to.
+    pub section: u32,
+    /// Short title.
+    pub title: String,
+    /// Full text.
+    pub text: String,
+    /// Lead unit id (the first named).
+    pub lead: String,
+    /// Participating unit ids in the plan's order.
+    pub participants: Vec<String>,
+    /// Whether the list ends in 等 (others may take part).
+    pub open_ended: bool,
+}
+
+/// How a unit is involved in a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Named first: leads the task (牵头).
+    Lead,
+    /// Named after the lead (参与).
+    Participant,
+    /// A region, involved in every task by the plan's general rule.
+    Region,
+}
+
+impl Role {
+    /// The Chinese word for the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Lead => "牵头",
+            Role::Participant => "参与",
+            Role::Region => "属地落实",
+        }
+    }
+}
+
+/// The reporting rule: to whom, copied to whom, and by when.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reporting {
+    /// The body reports are addressed to (主送).
+    pub to: String,
+    /// The body reports are copied to (抄送).
+    pub cc: String,
+    /// Deadline month within the report's year.
+    pub deadline_month: u32,
+    /// Deadline day.
+    pub deadline_day: u32,
+    /// Whether every region takes part in every task.
+    pub regions_in_all_tasks: bool,
+}
+
+/// Group names for unit kinds, as the plan's readers expect them.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindLabels {
+    /// Label for departments.
+    pub department: String,
+    /// Label for central bodies.
+    pub central: String,
+    /// Label for regions.
+    pub region: String,
+}
+
+impl KindLabels {
+    /// The label of a kind.
+    pub fn of(&self, kind: UnitKind) -> &str {
+        match kind {
+            UnitKind::Department => &self.department,
+            UnitKind::Central => &self.central,
+            UnitKind::Region => &self.region,
+        }
+    }
+}
+
+/// A loaded plan, with indexes for name look-ups.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// Short ASCII id of the plan.
+    pub id: String,
+    /// Full title.
+    pub title: String,
+    /// What the yearly reports are about, e.g. 全面推进美丽宁夏建设.
+    pub subject: String,
+    /// Issuing authority.
+    pub issuer: String,
+    /// Reporting rule.
+    pub reporting: Reporting,
+    /// Labels for unit kinds.
+    pub kinds: KindLabels,
+    /// Stages in order.
+    pub phases: Vec<Phase>,
+    /// Registry of units.
+    pub units: Vec<Unit>,
+    /// Sections in order.
+    pub sections: Vec<Section>,
+    /// Tasks in order.
+    pub tasks: Vec<Task>,
+    #[serde(skip)]
+    pub(super) unit_names: HashMap<String, usize>,
+    #[serde(skip)]
+    pub(super) task_numbers: HashMap<u32, usize>,
+}
+
+impl Plan {
+    /// Builds the name and number indexes. Later entries never shadow earlier ones.
+    pub(super) fn reindex(&mut self) {
+        self.unit_names.clear();
+        for (i, u) in self.units.iter().enumerate() {
+            for name in [&u.id, &u.name, &u.short] {
+                self.unit_names.entry(name.clone()).or_insert(i);
+            }
+        }
+        self.task_numbers.clear();
+        for (i, t) in self.tasks.iter().enumerate() {
+            self.task_numbers.entry(t.number).or_insert(i);
+        }
+    }
+
+    /// Finds a unit by id, full name or short name.
+    pub fn unit(&self, name: &str) -> Option<&Unit> {
+        self.unit_names.get(name.trim()).map(|&i| &self.units[i])
+    }
+
+    /// Finds a task by number.
+    pub fn task(&self, number: u32) -> Option<&Task> {
+        self.task_numbers.get(&number).map(|&i| &self.tasks[i])
+    }
+
+    /// All the names a unit can be given by, for suggestions.
+    pub fn unit_names(&self) -> impl Iterator<Item = &str> {
+        self.units
+            .iter()
+            .flat_map(|u| [u.id.as_str(), u.name.as_str(), u.short.as_str()])
+    }
+
+    /// How `unit` is involved in `task`, if at all.
+    pub fn role(&self, unit: &Unit, task: &Task) -> Option<Role> {
+        if task.lead == unit.id {
+            Some(Role::Lead)
+        } else if task.participants.iter().any(|p| *p == unit.id) {
+            Some(Role::Participant)
+        } else if unit.kind == UnitKind::Region && self.reporting.regions_in_all_tasks {
+            Some(Role::Region)
+        } else {
+            None
+        }
+    }
+
+    /// The tasks assigned to a unit, in plan order, with its role in each.
+    pub fn assignments<'a>(
+        &'a self,
+        unit: &'a Unit,
+    ) -> impl Iterator<Item = (&'a Task, Role)> + 'a {
+        self.tasks
+            .iter()
+            .filter_map(move |t| self.role(unit, t).map(|r| (t, r)))
+    }
+
+    /// Units expected to report: every unit with at least one assigned task.
+    pub fn reporting_units(&self) -> impl Iterator<Item = &Unit> {
+        self.units
+            .iter()
+            .filter(|u| self.assignments(u).next().is_some())
+    }
+
+    /// The phase a year falls in.
+    pub fn phase_of(&self, year: i32) -> Option<&Phase> {
+        self.phases
+            .iter()
+            .find(|p| p.start <= year && year <= p.end)
+    }
+
+    /// The reporting deadline for a year, if it is a real date.
+    pub fn deadline(&self, year: i32) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::from_ymd_opt(
+            year,
+            self.reporting.deadline_month,
+            self.reporting.deadline_day,
+        )
+    }
+
+    /// Tasks of a section, in plan order.
+    pub fn section_tasks(&self, section: u32) -> impl Iterator<Item = &Task> {
+        self.tasks.iter().filter(move |t| t.section == section)
+    }
+}

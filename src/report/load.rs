@@ -1,0 +1,431 @@
+//! Reading one report file (YAML) and checking it against the plan.
+//!
+//! Everything that can be said about a single file is said here: syntax, types, unknown
+//! keys, unit and task references, dates, statuses, duplicate entries. What needs all
+//! files of a year (duplicates across files, coverage, missing units) is in `validate`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::diag::{Code, Diagnostic};
+use crate::extract::{Cx, Fields, Spanned};
+use crate::node::{Node, Value, parse_yaml};
+use crate::plan::Plan;
+use crate::report::model::{
+    Contact, Entry, Figure, FigureValue, Project, ProjectState, Report, Status,
+};
+use crate::source::SourceFile;
+use crate::suggest::{closest, did_you_mean};
+
+/// Reads a report file. Returns the report when it is usable for coverage (even if it
+/// has findings), and every finding.
+pub fn load_report(src: &SourceFile, plan: &Plan) -> (Option<Report>, Vec<Diagnostic>) {
+    let node = match parse_yaml(src) {
+        Ok(node) => node,
+        Err(diags) => return (None, diags),
+    };
+    let mut cx = Cx::new(src);
+    let report = read_report(&mut cx, node, plan);
+    (report, cx.diags)
+}
+
+/// Parses the date forms people type: 2026-12-20, 2026/12/20, 2026.12.20, 2026年12月20日.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let t = s.trim();
+    let t = t.strip_suffix('日').unwrap_or(t);
+    let normalized: String = t
+        .chars()
+        .map(|c| match c {
+            '/' | '.' | '年' | '月' => '-',
+            c => c,
+        })
+        .collect();
+    NaiveDate::parse_from_str(&normalized, "%Y-%m-%d").ok()
+}
+
+fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
+    let mut f = Fields::of(cx, node, "")?;
+    let unit = f.require(cx, "unit", "报送单位");
+    let year = f.require(cx, "year", "报告年度");
+    let submitted = f.require(cx, "submitted", "报送日期");
+    let contact = f.require(cx, "contact", "联系人");
+    let summary = f.require(cx, "summary", "总体情况");
+    let tasks_key_span = f.span();
+    let tasks = f.require(cx, "tasks", "任务进展");
+    let projects = f.take("projects", "重大工程");
+    let problems = f.take("problems", "存在的问题");
+    let next_year = f.take("next_year", "下一年度工作打算");
+    f.finish(cx);
+
+    let unit = unit
+        .and_then(|n| cx.text(&n, "unit"))
+        .and_then(|t| resolve_unit(cx, plan, t));
+    let year = year
+        .and_then(|n| cx.int(&n, "year"))
+        .and_then(|y| check_year(cx, y));
+    let submitted = submitted.and_then(|n| read_date(cx, &n, "submitted"));
+    let contact = contact.and_then(|n| read_contact(cx, n));
+    let summary = summary.and_then(|n| cx.text(&n, "summary"));
+    let tasks_span = tasks
+        .as_ref()
+        .map(|n| n.span.clone())
+        .unwrap_or(tasks_key_span);
+    let entries = tasks.and_then(|n| read_entries(cx, n, plan));
+    let projects = projects
+        .map(|n| read_projects(cx, n, plan))
+        .unwrap_or_default();
+    let problems = problems
+        .map(|n| cx.texts(n, "problems"))
+        .unwrap_or_default();
+    let next_year = next_year
+        .map(|n| cx.texts(n, "next_year"))
+        .unwrap_or_default();
+
+    // Only the unit and year are essential: with them the report still counts as
+    // submitted and its coverage can be shown, while the other problems are reported.
+    let (unit, year) = (unit?, year?);
+    let (submitted, submitted_span) = match submitted {
+        Some(s) => (Some(s.value), s.span),
+        None => (None, unit.span.clone()),
+    };
+    Some(Report {
+        path: cx.src.path.clone(),
+        unit: unit.value,
+        unit_span: unit.span,
+        year: year.value,
+        year_span: year.span,
+        submitted,
+        submitted_span,
+        contact: contact.unwrap_or_default(),
+        summary: summary.map(|s| s.value).unwrap_or_default(),
+        entries: entries.unwrap_or_default(),
+        projects,
+        problems: problems.into_iter().map(|t| t.value).collect(),
+        next_year: next_year.into_iter().map(|t| t.value).collect(),
+        tasks_span,
+    })
+}
+
+fn resolve_unit(cx: &mut Cx, plan: &Plan, name: Spanned<String>) -> Option<Spanned<String>> {
+    if let Some(u) = plan.unit(&name.value) {
+        return Some(Spanned::new(u.id.clone(), name.span));
+    }
+    let guesses = closest(&name.value, plan.unit_names(), 3);
+    let hint = if guesses.is_empty() {
+        "填写方案单位名单中的标识、全称或简称，可用 `nianbao units` 查看名单".to_string()
+    } else {
+        format!(
+            "是否应为“{}”？可用 `nianbao units` 查看名单",
+            guesses.join("”或“")
+        )
+    };
+    let d = Diagnostic::new(
+        Code::UnknownUnit,
+        format!("报送单位“{}”不在方案的单位名单中", name.value),
+    )
+    .hint(hint);
+    cx.report(d, name.span);
+    None
+}
+
+fn check_year(cx: &mut Cx, year: Spanned<i64>) -> Option<Spanned<i32>> {
+    match i32::try_from(year.value) {
+        Ok(y) if (2000..=2100).contains(&y) => Some(Spanned::new(y, year.span)),
+        _ => {
+            let d = Diagnostic::new(
+                Code::InvalidValue,
+                format!("报告年度 {} 不是有效年份", year.value),
+            )
+            .hint("写四位年份，例如 `year: 2026`");
+            cx.report(d, year.span);
+            None
+        }
+    }
+}
+
+fn read_date(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<NaiveDate>> {
+    let text = cx.text(node, path)?;
+    match parse_date(&text.value) {
+        Some(d) => Some(Spanned::new(d, text.span)),
+        None => {
+            let d = Diagnostic::new(
+                Code::InvalidDate,
+                format!("`{path}` 的日期“{}”无效", text.value),
+            )
+            .hint("日期写成 2026-12-20 的形式，并确认是日历上存在的日期");
+            cx.report(d, text.span);
+            None
+        }
+    }
+}
+
+fn nonempty(cx: &mut Cx, f: &mut Fields, key: &'static str, label: &'static str) -> Option<String> {
+    let node = f.require(cx, key, label)?;
+    let t = cx.text(&node, &f.path_of(key))?;
+    if t.value.trim().is_empty() {
+        return None;
+    }
+    Some(t.value.trim().to_string())
+}
+
+fn read_contact(cx: &mut Cx, node: Node) -> Option<Contact> {
+    let mut f = Fields::of(cx, node, "contact")?;
+    let name = nonempty(cx, &mut f, "name", "联系人姓名");
+    let phone = nonempty(cx, &mut f, "phone", "联系电话");
+    let email = f.take("email", "电子邮箱");
+    f.finish(cx);
+    let email = email
+        .and_then(|n| cx.text(&n, "contact.email"))
+        .map(|t| t.value)
+        .filter(|t| !t.trim().is_empty());
+    Some(Contact {
+        name: name?,
+        phone: phone?,
+        email,
+    })
+}
+
+fn task_number(cx: &mut Cx, plan: &Plan, node: &Node, path: &str) -> Option<Spanned<u32>> {
+    let n = cx.int(node, path)?;
+    match u32::try_from(n.value)
+        .ok()
+        .filter(|&v| plan.task(v).is_some())
+    {
+        Some(v) => Some(Spanned::new(v, n.span)),
+        None => {
+            let last = plan.tasks.iter().map(|t| t.number).max().unwrap_or(0);
+            let d = Diagnostic::new(
+                Code::UnknownTask,
+                format!("方案中没有第 {} 项任务", n.value),
+            )
+            .hint(format!(
+                "任务编号是方案中的 1—{last}，可用 `nianbao tasks` 查看；写编号数字即可"
+            ));
+            cx.report(d, n.span);
+            None
+        }
+    }
+}
+
+fn read_entries(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Vec<Entry>> {
+    let items = cx.list(node, "tasks")?;
+    let mut entries: Vec<Entry> = Vec::with_capacity(items.len());
+    let mut first_line: HashMap<u32, usize> = HashMap::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let path = format!("tasks[{}]", i + 1);
+        let Some(entry) = read_entry(cx, item, plan, &path) else {
+            continue;
+        };
+        if let Some(line) = first_line.get(&entry.task) {
+            let d = Diagnostic::new(
+                Code::DuplicateEntry,
+                format!(
+                    "第 {} 项任务填报了两次，第 {line} 行已有这项任务",
+                    entry.task
+                ),
+            )
+            .hint("把两处内容合并到一项中，删除多余的一项");
+            cx.report(d, entry.task_span.clone());
+            continue;
+        }
+        first_line.insert(entry.task, cx.src.line_col(entry.task_span.start).line);
+        entries.push(entry);
+    }
+    Some(entries)
+}
+
+fn read_entry(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Option<Entry> {
+    let entry_span = node.span.clone();
+    let mut f = Fields::of(cx, node, path)?;
+    let task = f.require(cx, "task", "任务编号");
+    let status = f.require(cx, "status", "进展状态");
+    let progress = f.take("progress", "工作进展");
+    let measures = f.take("measures", "主要措施");
+    let figures = f.take("figures", "数据指标");
+    let problems = f.take("problems", "存在的问题");
+    let next_steps = f.take("next_steps", "下一步打算");
+    let reason = f.take("reason", "不涉及的理由");
+    f.finish(cx);
+
+    let task = task.and_then(|n| task_number(cx, plan, &n, &format!("{path}.task")));
+    let status = status.and_then(|n| read_status(cx, &n, path));
+    let progress = match progress {
+        Some(n) => cx.text(&n, &format!("{path}.progress")),
+        None => Some(Spanned::new(String::new(), entry_span)),
+    };
+    let measures = measures
+        .map(|n| cx.texts(n, &format!("{path}.measures")))
+        .unwrap_or_default();
+    let figures = figures
+        .map(|n| read_figures(cx, n, path))
+        .unwrap_or_default();
+    let problems = problems
+        .map(|n| cx.texts(n, &format!("{path}.problems")))
+        .unwrap_or_default();
+    let next_steps = next_steps
+        .map(|n| cx.texts(n, &format!("{path}.next_steps")))
+        .unwrap_or_default();
+    let reason = reason.and_then(|n| cx.text(&n, &format!("{path}.reason")));
+
+    // Keep the entry whenever its task is known, so coverage reflects what was written;
+    // a bad status or progress value has been reported already.
+    let task = task?;
+    let status = status.unwrap_or(Spanned::new(Status::OnTrack, task.span.clone()));
+    let progress = progress.unwrap_or(Spanned::new(String::new(), task.span.clone()));
+    if status.value == Status::NotApplicable
+        && !reason
+            .as_ref()
+            .is_some_and(|r| crate::report::is_real_text(&r.value))
+    {
+        let d = Diagnostic::new(
+            Code::NoReason,
+            format!("第 {} 项任务标为“不涉及”，但没有说明理由", task.value),
+        )
+        .hint("在这一项中添加 `reason: …`，写明本单位不涉及这项任务的原因");
+        cx.report(d, status.span.clone());
+    }
+    Some(Entry {
+        task: task.value,
+        task_span: task.span,
+        status: status.value,
+        progress: progress.value,
+        progress_span: progress.span,
+        measures: measures.into_iter().map(|t| t.value).collect(),
+        figures,
+        problems: problems.into_iter().map(|t| t.value).collect(),
+        next_steps: next_steps.into_iter().map(|t| t.value).collect(),
+        reason: reason.map(|r| r.value),
+    })
+}
+
+fn read_status(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<Status>> {
+    let t = cx.text(node, &format!("{path}.status"))?;
+    match Status::parse(&t.value) {
+        Some(s) => Some(Spanned::new(s, t.span)),
+        None => {
+            let labels = Status::ALL.map(Status::label);
+            let guess = did_you_mean(&t.value, labels);
+            let d = Diagnostic::new(Code::InvalidValue, format!("进展状态“{}”无法识别", t.value))
+                .hint(format!(
+                    "{}可填：{}",
+                    guess
+                        .map(|g| format!("是否应为“{g}”？"))
+                        .unwrap_or_default(),
+                    Status::accepted()
+                ));
+            cx.report(d, t.span);
+            None
+        }
+    }
+}
+
+fn read_figures(cx: &mut Cx, node: Node, path: &str) -> Vec<Figure> {
+    let path = format!("{path}.figures");
+    let Some(items) = cx.list(node, &path) else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let p = format!("{path}[{}]", i + 1);
+            let mut f = Fields::of(cx, item, &p)?;
+            let name = nonempty(cx, &mut f, "name", "指标名称");
+            let value = f.require(cx, "value", "数值");
+            let unit = f.take("unit", "计量单位");
+            let indicator = f.take("indicator", "对应的方案指标");
+            f.finish(cx);
+            let value = match value? {
+                Node {
+                    value: Value::Int(i),
+                    ..
+                } => FigureValue::Number(i as f64),
+                Node {
+                    value: Value::Float(x),
+                    ..
+                } => FigureValue::Number(x),
+                other => FigureValue::Text(cx.text(&other, &format!("{p}.value"))?.value),
+            };
+            let opt = |cx: &mut Cx, n: Option<Node>, key: &str| {
+                n.and_then(|n| cx.text(&n, &format!("{p}.{key}")))
+                    .map(|t| t.value)
+                    .filter(|t| !t.trim().is_empty())
+            };
+            let unit = opt(cx, unit, "unit");
+            let indicator = opt(cx, indicator, "indicator");
+            Some(Figure {
+                name: name?,
+                value,
+                unit,
+                indicator,
+            })
+        })
+        .collect()
+}
+
+fn read_projects(cx: &mut Cx, node: Node, plan: &Plan) -> Vec<Project> {
+    let Some(items) = cx.list(node, "projects") else {
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let p = format!("projects[{}]", i + 1);
+            let mut f = Fields::of(cx, item, &p)?;
+            let name = nonempty(cx, &mut f, "name", "工程名称");
+            let task = f.take("task", "相关任务编号");
+            let investment = f.take("investment", "投资额（万元）");
+            let state = f.require(cx, "state", "建设状态");
+            f.finish(cx);
+            let task = match task {
+                Some(n) => Some(task_number(cx, plan, &n, &format!("{p}.task"))?.value),
+                None => None,
+            };
+            let investment = match investment {
+                Some(n) if n.value != Value::Null => {
+                    Some(cx.number(&n, &format!("{p}.investment"))?.value)
+                }
+                _ => None,
+            };
+            let state = cx.text(&state?, &format!("{p}.state"))?;
+            let Some(state_value) = ProjectState::parse(&state.value) else {
+                let d = Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("工程建设状态“{}”无法识别", state.value),
+                )
+                .hint("可填：前期、在建、已完工、停缓建");
+                cx.report(d, state.span);
+                return None;
+            };
+            Some(Project {
+                name: name?,
+                task,
+                investment,
+                state: state_value,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_common_forms() {
+        let want = NaiveDate::from_ymd_opt(2026, 12, 20);
+        for s in [
+            "2026-12-20",
+            "2026/12/20",
+            "2026.12.20",
+            "2026年12月20日",
+            " 2026-12-20 ",
+        ] {
+            assert_eq!(parse_date(s), want, "{s}");
+        }
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("12月20日"), None);
+    }
+}

@@ -1,0 +1,261 @@
+//! Reading input files into text: encodings, byte offsets, and line/column positions.
+//!
+//! Every position a diagnostic shows is computed here, from byte offsets into the
+//! decoded text, so a GBK file and its UTF-8 twin report the same line and column.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
+
+use crate::diag::{Code, Diagnostic};
+
+/// One input file, decoded to UTF-8, with an index of where its lines start.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it or as it was found, used in messages.
+    pub path: PathBuf,
+    /// The decoded text (BOM removed).
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+/// A 1-based line and character column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    /// Line number, counting from 1.
+    pub line: usize,
+    /// Column in characters (not bytes), counting from 1.
+    pub column: usize,
+}
+
+impl SourceFile {
+    /// Wraps text that is already decoded (used by tests and by `init`).
+    pub fn from_text(path: impl Into<PathBuf>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile {
+            path: path.into(),
+            text,
+            line_starts,
+        }
+    }
+
+    /// Reads and decodes a file. An unreadable file is `Err` (exit code 2); an
+    /// encoding problem is returned as a diagnostic next to the text, or as `Err` when
+    /// the bytes cannot be decoded at all.
+    pub fn read(path: &Path) -> Result<(SourceFile, Option<Diagnostic>), Box<Diagnostic>> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Box::new(
+                Diagnostic::new(Code::Unreadable, format!("无法读取文件：{}", io_reason(&e)))
+                    .in_file(path)
+                    .hint("确认文件存在、不是文件夹，并且当前用户有读取权限"),
+            )
+        })?;
+        let (text, note) = decode(path, &bytes)?;
+        Ok((SourceFile::from_text(path, text), note))
+    }
+
+    /// The path as shown in messages, with forward slashes on every platform.
+    pub fn display_path(&self) -> String {
+        display_path(&self.path)
+    }
+
+    /// Converts a byte offset into a 1-based line and character column.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_index = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        LineCol {
+            line: line_index + 1,
+            column: column + 1,
+        }
+    }
+
+    /// Converts a 1-based line and character column back into a byte offset.
+    pub fn offset_of(&self, line: usize, column: usize) -> usize {
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len());
+        let line_text = &self.text[start..self.line_end(start)];
+        let within = line_text
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map(|(i, _)| i)
+            .unwrap_or(line_text.len());
+        start + within
+    }
+
+    /// The byte range of the whole line holding `offset`, without its line break.
+    pub fn line_range(&self, offset: usize) -> Range<usize> {
+        let lc = self.line_col(offset);
+        let start = self.line_starts.get(lc.line - 1).copied().unwrap_or(0);
+        start..self.line_end(start)
+    }
+
+    /// The lines of the file with their starting byte offsets.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.line_starts
+            .iter()
+            .map(|&start| (start, &self.text[start..self.line_end(start)]))
+    }
+
+    fn line_end(&self, start: usize) -> usize {
+        let rest = &self.text[start.min(self.text.len())..];
+        let end = rest
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(self.text.len());
+        if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        }
+    }
+}
+
+/// Shows a path with forward slashes, so messages and snapshots read the same everywhere.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Names an I/O failure in Chinese, keeping the system's own words at the end.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let what = match e.kind() {
+        NotFound => "文件或目录不存在",
+        PermissionDenied => "没有权限",
+        IsADirectory => "这是一个文件夹，不是文件",
+        InvalidData => "内容无法读取",
+        _ => "读取出错",
+    };
+    format!("{what}（{e}）")
+}
+
+/// Decodes file bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
+fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<Diagnostic>), Box<Diagnostic>> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return utf8(path, rest).map(|t| (t, None));
+    }
+    for (bom, encoding, name) in [
+        (&[0xFF, 0xFE][..], UTF_16LE, "UTF-16 LE"),
+        (&[0xFE, 0xFF][..], UTF_16BE, "UTF-16 BE"),
+    ] {
+        if bytes.starts_with(bom) {
+            let (text, had_errors) = encoding.decode_with_bom_removal(bytes);
+            if had_errors {
+                return Err(Box::new(undecodable(path, name, 0)));
+            }
+            return Ok((text.into_owned(), Some(foreign_encoding(path, name))));
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok((text.to_owned(), None)),
+        Err(utf8_error) => {
+            let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
+            if had_errors || !looks_like_text(&text) {
+                Err(Box::new(undecodable(
+                    path,
+                    "UTF-8",
+                    utf8_error.valid_up_to(),
+                )))
+            } else {
+                Ok((
+                    text.into_owned(),
+                    Some(foreign_encoding(path, "GBK/GB18030")),
+                ))
+            }
+        }
+    }
+}
+
+fn utf8(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic>> {
+    std::str::from_utf8(bytes)
+        .map(str::to_owned)
+        .map_err(|e| Box::new(undecodable(path, "UTF-8", e.valid_up_to() + 3)))
+}
+
+/// GB18030 decodes almost any byte string; binary junk shows up as control characters.
+fn looks_like_text(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
+fn foreign_encoding(path: &Path, name: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::Encoding,
+        format!("文件不是 UTF-8 编码，按 {name} 编码读取"),
+    )
+    .in_file(path)
+    .hint("请在编辑器中“另存为”并选择 UTF-8 编码后再报送（记事本：另存为 → 编码 → UTF-8）")
+}
+
+fn undecodable(path: &Path, expected: &str, offset: usize) -> Diagnostic {
+    Diagnostic::new(
+        Code::Encoding,
+        format!(
+            "文件不是文本文件，或不是 {expected}/GBK 编码：从第 {} 个字节起无法识别",
+            offset + 1
+        ),
+    )
+    .error()
+    .in_file(path)
+    .hint("报告应是用文本编辑器保存的 YAML 文件（UTF-8 编码），不能是 Word、Excel 或压缩文件")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let src = SourceFile::from_text("a.yaml", "单位: 水利厅\nyear: 2026\n".to_string());
+        let offset = src.text.find("水利厅").unwrap();
+        assert_eq!(src.line_col(offset), LineCol { line: 1, column: 5 });
+        let offset = src.text.find("2026").unwrap();
+        assert_eq!(src.line_col(offset), LineCol { line: 2, column: 7 });
+        assert_eq!(src.offset_of(2, 7), offset);
+    }
+
+    #[test]
+    fn line_range_excludes_crlf() {
+        let src = SourceFile::from_text("a.yaml", "a: 1\r\nb: 2\r\n".to_string());
+        let r = src.line_range(7);
+        assert_eq!(&src.text[r], "b: 2");
+    }
+
+    #[test]
+    fn gbk_bytes_are_decoded_with_a_note() {
+        let (bytes, _, _) = GB18030.encode("unit: 水利厅\n");
+        let (text, note) = decode(Path::new("x.yaml"), &bytes).unwrap();
+        assert_eq!(text, "unit: 水利厅\n");
+        let note = note.unwrap();
+        assert_eq!(note.code, Code::Encoding);
+        assert!(note.message.contains("GBK"));
+    }
+
+    #[test]
+    fn binary_junk_is_refused_with_the_byte_offset() {
+        let err = decode(Path::new("x.yaml"), b"PK\x03\x04\x00\x00\xff\xfe\x00").unwrap_err();
+        assert!(err.message.contains("第 7 个字节"), "{}", err.message);
+    }
+
+    #[test]
+    fn utf8_bom_is_removed() {
+        let (text, note) = decode(Path::new("x.yaml"), b"\xEF\xBB\xBFa: 1\n").unwrap();
+        assert_eq!(text, "a: 1\n");
+        assert!(note.is_none());
+    }
+}

@@ -1,0 +1,221 @@
+//! Checks that need more than one file: years against folders, one report per unit,
+//! coverage of assigned tasks, missing and late reports.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::coverage::{TaskState, UnitCoverage};
+use crate::diag::{Code, Diagnostic};
+use crate::plan::Plan;
+use crate::report::{Report, load_report};
+use crate::source::{SourceFile, display_path};
+
+/// The reports of one check run and everything found about them.
+#[derive(Debug)]
+pub struct Checked {
+    /// Reports that could be read (one per unit; later duplicates are dropped).
+    pub reports: Vec<Report>,
+    /// Every finding, in output order.
+    pub diags: Vec<Diagnostic>,
+    /// Whether some input could not be read at all (exit code 2).
+    pub unreadable: bool,
+}
+
+/// What a run covers: named files, or a whole year folder (which adds missing units).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Only the files given; units without a file are not reported missing.
+    Files,
+    /// All reports of the year; units without a report are missing.
+    WholeYear(i32),
+}
+
+/// The year a report folder stands for, when it is named like `2026`.
+pub fn folder_year(path: &Path) -> Option<i32> {
+    let dir = path.parent()?.file_name()?.to_str()?;
+    if dir.len() == 4 {
+        dir.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Reads and checks report files against the plan.
+pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
+    let mut diags = Vec::new();
+    let mut unreadable = false;
+    let mut reports: Vec<Report> = Vec::new();
+    let mut by_unit: HashMap<String, PathBuf> = HashMap::new();
+
+    for path in files {
+        let (src, note) = match SourceFile::read(path) {
+            Ok(read) => read,
+            Err(d) => {
+                unreadable |= d.code == Code::Unreadable;
+                diags.push(*d);
+                continue;
+            }
+        };
+        diags.extend(note);
+        let (report, found) = load_report(&src, plan);
+        diags.extend(found);
+        let Some(report) = report else { continue };
+
+        let expected_year = match scope {
+            Scope::WholeYear(y) => Some(y),
+            Scope::Files => folder_year(path),
+        };
+        if let Some(y) = expected_year.filter(|&y| y != report.year) {
+            diags.push(
+                Diagnostic::new(
+                    Code::YearMismatch,
+                    format!("报告写的是 {} 年度，但放在 {y} 年度的文件夹中", report.year),
+                )
+                .at(&src, report.year_span.clone())
+                .hint(format!(
+                    "如果是 {y} 年度的报告，把 year 改为 {y}；否则把文件移到 reports/{}/ 中",
+                    report.year
+                )),
+            );
+        }
+        if path.file_stem().and_then(|s| s.to_str()) != Some(report.unit.as_str()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::FileName,
+                    format!(
+                        "文件名与报送单位不一致：这是“{}”的报告",
+                        unit_label(plan, &report.unit)
+                    ),
+                )
+                .at(&src, report.unit_span.clone())
+                .hint(format!(
+                    "报告文件应命名为 {}.yaml；用 `nianbao intake` 收取报告会自动按单位命名",
+                    report.unit
+                )),
+            );
+        }
+        if let Some(first) = by_unit.get(&report.unit) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateReport,
+                    format!(
+                        "“{}”已有一份报告（{}），这是第二份",
+                        unit_label(plan, &report.unit),
+                        display_path(first)
+                    ),
+                )
+                .at(&src, report.unit_span.clone())
+                .hint("每个单位每年只保留一份报告：确认哪份是最终稿，删除或移走另一份"),
+            );
+            continue;
+        }
+        coverage_findings(plan, &src, &report, &mut diags);
+        by_unit.insert(report.unit.clone(), path.clone());
+        reports.push(report);
+    }
+
+    if let Scope::WholeYear(year) = scope {
+        for unit in plan.reporting_units() {
+            if !by_unit.contains_key(&unit.id) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::Missing,
+                        format!("{}（{}）尚未报送 {year} 年度报告", unit.short, unit.id),
+                    )
+                    .hint(format!(
+                        "可用 `nianbao init {}` 生成预填好的报告发给该单位；收到后存为 reports/{year}/{}.yaml",
+                        unit.id, unit.id
+                    )),
+                );
+            }
+        }
+    }
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Checked {
+        reports,
+        diags,
+        unreadable,
+    }
+}
+
+fn unit_label(plan: &Plan, id: &str) -> String {
+    plan.unit(id)
+        .map(|u| u.short.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+fn coverage_findings(plan: &Plan, src: &SourceFile, report: &Report, diags: &mut Vec<Diagnostic>) {
+    let Some(unit) = plan.unit(&report.unit) else {
+        return;
+    };
+    if let (Some(submitted), Some(deadline)) = (report.submitted, plan.deadline(report.year))
+        && submitted > deadline
+    {
+        let days = (submitted - deadline).num_days();
+        diags.push(
+            Diagnostic::new(
+                Code::Late,
+                format!(
+                    "{} 于 {submitted} 报送，晚于截止日期 {deadline}，逾期 {days} 天",
+                    unit.short
+                ),
+            )
+            .at(src, report.submitted_span.clone())
+            .hint("逾期报送会在汇总报告的报送情况中注明；如日期填错，请改正报送日期"),
+        );
+    }
+    let coverage = UnitCoverage::of(plan, unit, Some(report));
+    for gap in coverage.gaps() {
+        let Some(task) = plan.task(gap.task) else {
+            continue;
+        };
+        let (code, message, span) = match gap.state {
+            TaskState::Placeholder => {
+                let entry = report.entry(gap.task);
+                (
+                    Code::Placeholder,
+                    format!(
+                        "第 {} 项任务“{}”（{}）的工作进展未填写，或仍是占位文字",
+                        task.number,
+                        task.title,
+                        gap.role.label()
+                    ),
+                    entry
+                        .map(|e| e.progress_span.clone())
+                        .unwrap_or(report.tasks_span.clone()),
+                )
+            }
+            _ => (
+                Code::Uncovered,
+                format!(
+                    "缺少第 {} 项任务“{}”的进展（本单位{}）",
+                    task.number,
+                    task.title,
+                    gap.role.label()
+                ),
+                report.tasks_span.start..report.tasks_span.start,
+            ),
+        };
+        diags.push(
+            Diagnostic::new(code, message)
+                .at(src, span)
+                .hint("在 progress 中写明本年度做了什么、取得了什么成效（有数据的写数据）；确不涉及的，status 填“不涉及”并在 reason 中说明理由"),
+        );
+    }
+    for number in &coverage.extra {
+        let Some(entry) = report.entry(*number) else {
+            continue;
+        };
+        let title = plan
+            .task(*number)
+            .map(|t| t.title.as_str())
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::new(
+                Code::Extra,
+                format!("第 {number} 项任务“{title}”不在本单位的分工中，将作为协同工作一并汇总"),
+            )
+            .at(src, entry.task_span.clone()),
+        );
+    }
+}
