@@ -185,6 +185,15 @@ impl Fields {
         self.span.clone()
     }
 
+    /// The place of a key not yet taken, for messages about its value as a whole.
+    pub fn key_span(&self, key: &str) -> Option<Range<usize>> {
+        self.entries
+            .iter()
+            .flatten()
+            .find(|(k, _)| k.name == key)
+            .map(|(k, _)| k.span.clone())
+    }
+
     /// The dotted path of a key of this map, for messages.
     pub fn path_of(&self, key: &str) -> String {
         if self.path.is_empty() {

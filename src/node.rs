@@ -165,7 +165,7 @@ fn toml_node(v: toml::Spanned<toml::de::DeValue<'_>>) -> Node {
 fn empty_file(src: &SourceFile) -> Diagnostic {
     Diagnostic::new(Code::Empty, "文件是空的，没有任何内容")
         .in_file(&src.path)
-        .hint("用 `nianbao init 单位名称` 生成预填好的报告文件，填写后再报送")
+        .hint("按报告格式说明（docs/report-format.md）填写后再报送")
 }
 
 fn only_comments(text: &str) -> bool {

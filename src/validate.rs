@@ -89,7 +89,7 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
                 )
                 .at(&src, report.unit_span.clone())
                 .hint(format!(
-                    "报告文件应命名为 {}.yaml；用 `nianbao intake` 收取报告会自动按单位命名",
+                    "报告文件应命名为 {}.yaml，请改名后放回年度文件夹",
                     report.unit
                 )),
             );
@@ -123,8 +123,8 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
                         format!("{}（{}）尚未报送 {year} 年度报告", unit.short, unit.id),
                     )
                     .hint(format!(
-                        "可用 `nianbao init {}` 生成预填好的报告发给该单位；收到后存为 reports/{year}/{}.yaml",
-                        unit.id, unit.id
+                        "请及时催报；收到后存为 reports/{year}/{}.yaml，再运行 `nianbao check` 检查",
+                        unit.id
                     )),
                 );
             }
@@ -193,7 +193,7 @@ fn coverage_findings(plan: &Plan, src: &SourceFile, report: &Report, diags: &mut
                     task.title,
                     gap.role.label()
                 ),
-                report.tasks_span.start..report.tasks_span.start,
+                report.tasks_span.clone(),
             ),
         };
         diags.push(

@@ -51,7 +51,7 @@ fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
     let submitted = f.require(cx, "submitted", "报送日期");
     let contact = f.require(cx, "contact", "联系人");
     let summary = f.require(cx, "summary", "总体情况");
-    let tasks_key_span = f.span();
+    let tasks_span = f.key_span("tasks").unwrap_or(f.span());
     let tasks = f.require(cx, "tasks", "任务进展");
     let projects = f.take("projects", "重大工程");
     let problems = f.take("problems", "存在的问题");
@@ -67,10 +67,6 @@ fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
     let submitted = submitted.and_then(|n| read_date(cx, &n, "submitted"));
     let contact = contact.and_then(|n| read_contact(cx, n));
     let summary = summary.and_then(|n| cx.text(&n, "summary"));
-    let tasks_span = tasks
-        .as_ref()
-        .map(|n| n.span.clone())
-        .unwrap_or(tasks_key_span);
     let entries = tasks.and_then(|n| read_entries(cx, n, plan));
     let projects = projects
         .map(|n| read_projects(cx, n, plan))
@@ -113,10 +109,10 @@ fn resolve_unit(cx: &mut Cx, plan: &Plan, name: Spanned<String>) -> Option<Spann
     }
     let guesses = closest(&name.value, plan.unit_names(), 3);
     let hint = if guesses.is_empty() {
-        "填写方案单位名单中的标识、全称或简称，可用 `nianbao units` 查看名单".to_string()
+        "填写方案单位名单（方案文件中的 [[units]]）里的标识、全称或简称".to_string()
     } else {
         format!(
-            "是否应为“{}”？可用 `nianbao units` 查看名单",
+            "是否应为“{}”？单位名称以方案文件中的单位名单为准",
             guesses.join("”或“")
         )
     };
@@ -200,7 +196,7 @@ fn task_number(cx: &mut Cx, plan: &Plan, node: &Node, path: &str) -> Option<Span
                 format!("方案中没有第 {} 项任务", n.value),
             )
             .hint(format!(
-                "任务编号是方案中的 1—{last}，可用 `nianbao tasks` 查看；写编号数字即可"
+                "任务编号是方案中的 1—{last}，只写编号数字即可"
             ));
             cx.report(d, n.span);
             None
