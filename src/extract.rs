@@ -241,10 +241,9 @@ impl Fields {
     pub fn finish(self, cx: &mut Cx) {
         for (key, node) in self.entries.into_iter().flatten() {
             let _ = node;
-            let by_label = self
-                .asked
-                .iter()
-                .find(|(_, label)| *label == key.name)
+            // A Chinese key is matched against the Chinese names, an ASCII one against keys.
+            let by_label = did_you_mean(&key.name, self.asked.iter().map(|(_, label)| *label))
+                .and_then(|label| self.asked.iter().find(|(_, l)| *l == label))
                 .map(|(k, _)| *k);
             let guess =
                 by_label.or_else(|| did_you_mean(&key.name, self.asked.iter().map(|(k, _)| *k)));

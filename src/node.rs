@@ -94,7 +94,7 @@ pub fn parse_yaml(src: &SourceFile) -> Result<Node, Vec<Diagnostic>> {
                 .unwrap_or_default()
                 .trim()
                 .to_string();
-            let reason = strip_position_prefix(&reason);
+            let reason = explain_yaml_error(&strip_position_prefix(&reason));
             Err(vec![syntax_error(src, offset..offset + 1, "YAML", reason)])
         }
     }
@@ -192,6 +192,30 @@ fn strip_position_prefix(reason: &str) -> String {
         return after.to_string();
     }
     reason.to_string()
+}
+
+/// Puts the common parser messages in plain Chinese, keeping the parser's words after them.
+fn explain_yaml_error(reason: &str) -> String {
+    const KNOWN: &[(&str, &str)] = &[
+        ("unclosed quote", "引号没有闭合"),
+        ("unclosed bracket", "括号没有闭合"),
+        ("duplicate mapping key", "同一层中有重复的字段名"),
+        (
+            "mapping values are not allowed",
+            "这里不能出现“字段: 值”，常见原因是冒号后少了空格或缩进不对",
+        ),
+        ("did not find expected key", "缩进不一致，找不到应有的字段"),
+        (
+            "did not find expected '-'",
+            "列表项应以“- ”开头，且缩进一致",
+        ),
+        ("invalid indentation", "缩进不一致"),
+    ];
+    let lower = reason.to_lowercase();
+    match KNOWN.iter().find(|(en, _)| lower.contains(en)) {
+        Some((_, zh)) => format!("{zh}（{reason}）"),
+        None => reason.to_string(),
+    }
 }
 
 /// YAML forbids tabs in indentation; say so for each such line instead of a parser riddle.

@@ -130,7 +130,6 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
             }
         }
     }
-    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Checked {
         reports,
         diags,
@@ -156,7 +155,7 @@ fn coverage_findings(plan: &Plan, src: &SourceFile, report: &Report, diags: &mut
             Diagnostic::new(
                 Code::Late,
                 format!(
-                    "{} 于 {submitted} 报送，晚于截止日期 {deadline}，逾期 {days} 天",
+                    "{}于 {submitted} 报送，晚于截止日期 {deadline}，逾期 {days} 天",
                     unit.short
                 ),
             )
@@ -196,11 +195,15 @@ fn coverage_findings(plan: &Plan, src: &SourceFile, report: &Report, diags: &mut
                 report.tasks_span.clone(),
             ),
         };
-        diags.push(
-            Diagnostic::new(code, message)
-                .at(src, span)
-                .hint("在 progress 中写明本年度做了什么、取得了什么成效（有数据的写数据）；确不涉及的，status 填“不涉及”并在 reason 中说明理由"),
-        );
+        let hint = if code == Code::Placeholder {
+            "把占位文字换成本年度实际做了什么、取得了什么成效（有数据的写数据）；确不涉及的，status 填“不涉及”并在 reason 中说明理由".to_string()
+        } else {
+            format!(
+                "在 tasks 下添加一项 `- task: {}`，写明 status 和 progress；确不涉及的，status 填“不涉及”并在 reason 中说明理由",
+                task.number
+            )
+        };
+        diags.push(Diagnostic::new(code, message).at(src, span).hint(hint));
     }
     for number in &coverage.extra {
         let Some(entry) = report.entry(*number) else {

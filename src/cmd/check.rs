@@ -49,6 +49,7 @@ pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
             display_path(&plan_path)
         ));
     }
+    diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let tally = Tally::of(&diags);
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -33,13 +33,27 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     let tasks = top.require(cx, "tasks", "任务");
     top.finish(cx);
 
-    let (id, title, subject, issuer) = read_head(cx, head?)?;
-    let reporting = read_reporting(cx, reporting?)?;
-    let kinds = read_kinds(cx, kinds)?;
-    let phases = read_list(cx, phases?, "phases", read_phase)?;
-    let units = read_list(cx, units?, "units", read_unit)?;
-    let sections = read_list(cx, sections?, "sections", read_section)?;
-    let raw_tasks = read_list(cx, tasks?, "tasks", read_task)?;
+    // Read every part before giving up, so one bad unit does not hide the other problems.
+    let head = head.and_then(|n| read_head(cx, n));
+    let reporting = reporting.and_then(|n| read_reporting(cx, n));
+    let kinds = read_kinds(cx, kinds);
+    let mut complete = true;
+    let phases = gather(
+        phases.and_then(|n| read_list(cx, n, "phases", read_phase)),
+        &mut complete,
+    );
+    let units = gather(
+        units.and_then(|n| read_list(cx, n, "units", read_unit)),
+        &mut complete,
+    );
+    let sections = gather(
+        sections.and_then(|n| read_list(cx, n, "sections", read_section)),
+        &mut complete,
+    );
+    let raw_tasks = gather(
+        tasks.and_then(|n| read_list(cx, n, "tasks", read_task)),
+        &mut complete,
+    );
 
     check_unique(cx, &units, "单位标识", |u| {
         Spanned::new(u.0.id.clone(), u.1[0].clone())
@@ -58,6 +72,11 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     });
     check_unique(cx, &phases, "阶段名称", |p| p.1.clone());
 
+    let (Some((id, title, subject, issuer)), Some(reporting), Some(kinds)) =
+        (head, reporting, kinds)
+    else {
+        return None;
+    };
     let units: Vec<Unit> = units.into_iter().map(|(u, _)| u).collect();
     let mut plan = Plan {
         id,
@@ -97,15 +116,30 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
         .collect();
     plan.tasks = tasks;
     plan.reindex();
-    Some(plan)
+    complete.then_some(plan)
 }
 
+/// Takes the items read from a list, noting whether anything was left unread.
+fn gather<T>(parts: Option<(Vec<T>, bool)>, complete: &mut bool) -> Vec<T> {
+    match parts {
+        Some((items, ok)) => {
+            *complete &= ok;
+            items
+        }
+        None => {
+            *complete = false;
+            Vec::new()
+        }
+    }
+}
+
+/// Reads every item of a list; returns what could be read and whether all of it could.
 fn read_list<T>(
     cx: &mut Cx,
     node: Node,
     path: &str,
     read: fn(&mut Cx, Node, &str) -> Option<T>,
-) -> Option<Vec<T>> {
+) -> Option<(Vec<T>, bool)> {
     let items = cx.list(node, path)?;
     let mut out = Vec::with_capacity(items.len());
     let mut ok = true;
@@ -115,7 +149,7 @@ fn read_list<T>(
             None => ok = false,
         }
     }
-    ok.then_some(out)
+    Some((out, ok))
 }
 
 fn text(

@@ -215,7 +215,7 @@ impl Plan {
     pub fn role(&self, unit: &Unit, task: &Task) -> Option<Role> {
         if task.lead == unit.id {
             Some(Role::Lead)
-        } else if task.participants.iter().any(|p| *p == unit.id) {
+        } else if task.participants.contains(&unit.id) {
             Some(Role::Participant)
         } else if unit.kind == UnitKind::Region && self.reporting.regions_in_all_tasks {
             Some(Role::Region)

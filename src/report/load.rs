@@ -195,9 +195,7 @@ fn task_number(cx: &mut Cx, plan: &Plan, node: &Node, path: &str) -> Option<Span
                 Code::UnknownTask,
                 format!("方案中没有第 {} 项任务", n.value),
             )
-            .hint(format!(
-                "任务编号是方案中的 1—{last}，只写编号数字即可"
-            ));
+            .hint(format!("任务编号是方案中的 1—{last}，只写编号数字即可"));
             cx.report(d, n.span);
             None
         }
