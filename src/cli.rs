@@ -57,7 +57,7 @@ pub struct CheckArgs {
     #[arg(value_name = "报告文件")]
     pub paths: Vec<PathBuf>,
     /// 输出格式
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, value_enum, value_name = "格式", default_value = "human")]
     pub format: CheckFormat,
 }
 

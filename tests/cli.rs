@@ -226,3 +226,45 @@ fn json_findings_carry_file_line_and_column() {
     assert_eq!(typo["column"], 1);
     assert!(typo["hint"].as_str().unwrap().contains("`next_year`"));
 }
+
+#[test]
+fn diagnostics_doc_lists_every_code() {
+    let doc = std::fs::read_to_string("docs/diagnostics.md").unwrap();
+    for code in Code::ALL {
+        assert!(
+            doc.contains(&format!("| {} |", code.id())),
+            "docs/diagnostics.md does not describe {}",
+            code.id()
+        );
+    }
+}
+
+#[test]
+fn report_format_example_passes_check_against_the_shipped_plan() {
+    let doc = std::fs::read_to_string("docs/report-format.md").unwrap();
+    let example = doc
+        .split("```yaml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the doc has a yaml example");
+    let dir = std::env::temp_dir().join(format!("nianbao-doc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("shuili.yaml");
+    std::fs::write(&path, example).unwrap();
+    let plan = shipped_plan();
+    let checked = check_reports(&plan, std::slice::from_ref(&path), Scope::Files);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let report = checked
+        .reports
+        .first()
+        .expect("the example is a readable report");
+    assert_eq!(report.unit, "shuili");
+    assert_eq!(report.entries.len(), 3);
+    // The example shows only three of the unit's tasks: the rest are reported uncovered,
+    // and nothing else is wrong with it.
+    assert!(
+        checked.diags.iter().all(|d| d.code == Code::Uncovered),
+        "{:#?}",
+        checked.diags
+    );
+}
