@@ -186,9 +186,10 @@ impl Diagnostic {
     pub fn at(mut self, src: &SourceFile, span: Range<usize>) -> Self {
         let lc = src.line_col(span.start);
         let line = src.line_range(span.start);
-        let start = span.start.clamp(line.start, line.end) - line.start;
-        let end = span.end.clamp(span.start, line.end).max(span.start) - line.start;
-        let end = end.max(start);
+        let text = &src.text[line.clone()];
+        let start = floor_boundary(text, span.start.clamp(line.start, line.end) - line.start);
+        let end = span.end.clamp(line.start, line.end) - line.start;
+        let end = floor_boundary(text, end.max(start));
         self.file = Some(src.display_path());
         self.line = Some(lc.line);
         self.column = Some(lc.column);
@@ -261,6 +262,15 @@ impl Diagnostic {
             self.column.unwrap_or(0),
         )
     }
+}
+
+/// The nearest character boundary at or before `i`, so a marked range never splits a character.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Counts of findings by severity.

@@ -181,8 +181,13 @@ fn syntax_error(src: &SourceFile, span: Range<usize>, lang: &str, reason: String
         .hint("检查这一行及上一行的缩进、冒号后的空格、引号和括号是否成对")
 }
 
-/// serde-saphyr's messages start with "line N column M: "; the place is shown separately.
+/// serde-saphyr's messages carry "line N column M: " or " at line N, column M"; the place is
+/// shown separately, so both are dropped.
 fn strip_position_prefix(reason: &str) -> String {
+    let reason = match reason.find(" at line ") {
+        Some(i) => &reason[..i],
+        None => reason,
+    };
     if let Some(rest) = reason.strip_prefix("line ")
         && let Some((_, after)) = rest.split_once(": ")
         && rest
@@ -210,6 +215,11 @@ fn explain_yaml_error(reason: &str) -> String {
             "列表项应以“- ”开头，且缩进一致",
         ),
         ("invalid indentation", "缩进不一致"),
+        ("recursion limit exceeded", "嵌套层数过多，超出安全上限"),
+        (
+            "budget breached",
+            "内容过多或别名（*）展开过多，超出安全上限",
+        ),
     ];
     let lower = reason.to_lowercase();
     match KNOWN.iter().find(|(en, _)| lower.contains(en)) {

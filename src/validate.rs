@@ -115,8 +115,13 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
     }
 
     if let Scope::WholeYear(year) = scope {
+        // A unit whose file is there but unreadable has reported; its errors say what to fix.
+        let stems: Vec<&str> = files
+            .iter()
+            .filter_map(|f| f.file_stem().and_then(|s| s.to_str()))
+            .collect();
         for unit in plan.reporting_units() {
-            if !by_unit.contains_key(&unit.id) {
+            if !by_unit.contains_key(&unit.id) && !stems.contains(&unit.id.as_str()) {
                 diags.push(
                     Diagnostic::new(
                         Code::Missing,

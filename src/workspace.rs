@@ -113,10 +113,15 @@ pub fn report_files(reports: &Path, year: i32) -> Result<Vec<PathBuf>> {
     if !dir.exists() {
         return Ok(Vec::new());
     }
-    let entries = std::fs::read_dir(&dir).map_err(|e| {
+    yaml_files(&dir)
+}
+
+/// The `.yaml`/`.yml` files directly in a folder, sorted by name.
+pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
         usage(format!(
             "无法读取报告文件夹 {}：{}",
-            display_path(&dir),
+            display_path(dir),
             io_reason(&e)
         ))
     })?;

@@ -268,3 +268,24 @@ fn report_format_example_passes_check_against_the_shipped_plan() {
         checked.diags
     );
 }
+
+/// Regression: a unit whose report file exists but cannot be parsed was also listed as
+/// "not submitted" (NB401), which sent the office chasing a unit that had reported.
+#[test]
+fn broken_report_file_is_not_listed_as_missing() {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["--plan", "../clean/plan", "check", "--format", "json"])
+        .current_dir("tests/fixtures/syntax-in-year")
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert!(findings.iter().any(|f| f["code"] == "NB004"));
+    let missing: Vec<_> = findings.iter().filter(|f| f["code"] == "NB401").collect();
+    assert_eq!(missing.len(), 4, "the other four units are missing");
+    assert!(
+        missing
+            .iter()
+            .all(|f| !f["message"].as_str().unwrap().contains("shuiwu"))
+    );
+}

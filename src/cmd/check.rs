@@ -23,7 +23,7 @@ pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
             let year = pick_year(&global.reports, global.year)?;
             (report_files(&global.reports, year)?, Scope::WholeYear(year))
         } else {
-            (args.paths.clone(), Scope::Files)
+            (expand_folders(&args.paths)?, Scope::Files)
         };
         let checked = check_reports(plan, &files, scope);
         unreadable = checked.unreadable;
@@ -67,6 +67,19 @@ pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// A folder among the paths stands for the report files in it.
+fn expand_folders(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            files.extend(crate::workspace::yaml_files(path)?);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set.
