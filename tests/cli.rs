@@ -156,6 +156,20 @@ fn shipped_sample_reports_parse_and_show_the_expected_gaps() {
     assert!(checked.diags.iter().all(|d| d.severity != Severity::Error));
 }
 
+/// Runs `nianbao <args> --format json` in `dir`; returns the exit code and the findings.
+fn check_json(dir: &str, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .args(["--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{dir}: output is not JSON ({e})"));
+    let findings = findings.as_array().expect("a JSON array").clone();
+    (out.status.code(), findings)
+}
+
 /// Every fixture run the snapshots use, with `--format json` to read the codes.
 const FIXTURE_RUNS: &[(&str, &[&str])] = &[
     (
@@ -185,15 +199,7 @@ const FIXTURE_RUNS: &[(&str, &[&str])] = &[
 fn every_diagnostic_code_is_caught_by_some_fixture() {
     let mut seen = BTreeSet::new();
     for (dir, args) in FIXTURE_RUNS {
-        let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-            .args(*args)
-            .args(["--format", "json"])
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        let findings: serde_json::Value =
-            serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{dir}: not JSON ({e})"));
-        for f in findings.as_array().unwrap() {
+        for f in check_json(dir, args).1 {
             assert!(f["message"].as_str().is_some_and(|m| !m.is_empty()));
             seen.insert(f["code"].as_str().unwrap().to_string());
         }
@@ -208,16 +214,12 @@ fn every_diagnostic_code_is_caught_by_some_fixture() {
 
 #[test]
 fn json_findings_carry_file_line_and_column() {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(["--plan", "../clean/plan", "check", "--format", "json"])
-        .current_dir("tests/fixtures/broken")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, findings) = check_json(
+        "tests/fixtures/broken",
+        &["--plan", "../clean/plan", "check"],
+    );
+    assert_eq!(code, Some(1));
     let typo = findings
-        .as_array()
-        .unwrap()
         .iter()
         .find(|f| f["code"] == "NB103" && f["message"].as_str().unwrap().contains("next_yaer"))
         .expect("the typo is reported");
@@ -273,13 +275,11 @@ fn report_format_example_passes_check_against_the_shipped_plan() {
 /// "not submitted" (NB401), which sent the office chasing a unit that had reported.
 #[test]
 fn broken_report_file_is_not_listed_as_missing() {
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(["--plan", "../clean/plan", "check", "--format", "json"])
-        .current_dir("tests/fixtures/syntax-in-year")
-        .output()
-        .unwrap();
-    let findings: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let findings = findings.as_array().unwrap();
+    let (code, findings) = check_json(
+        "tests/fixtures/syntax-in-year",
+        &["--plan", "../clean/plan", "check"],
+    );
+    assert_eq!(code, Some(1));
     assert!(findings.iter().any(|f| f["code"] == "NB004"));
     let missing: Vec<_> = findings.iter().filter(|f| f["code"] == "NB401").collect();
     assert_eq!(missing.len(), 4, "the other four units are missing");
