@@ -239,8 +239,7 @@ impl Fields {
 
     /// Reports every key that no loader asked for, with a suggestion where one is close.
     pub fn finish(self, cx: &mut Cx) {
-        for (key, node) in self.entries.into_iter().flatten() {
-            let _ = node;
+        for (key, _) in self.entries.into_iter().flatten() {
             // A Chinese key is matched against the Chinese names, an ASCII one against keys.
             let by_label = did_you_mean(&key.name, self.asked.iter().map(|(_, label)| *label))
                 .and_then(|label| self.asked.iter().find(|(_, l)| *l == label))
