@@ -237,6 +237,27 @@ impl Fields {
         }
     }
 
+    /// Takes a text that must be present and not blank; reports it otherwise.
+    pub fn require_text(
+        &mut self,
+        cx: &mut Cx,
+        key: &'static str,
+        label: &'static str,
+    ) -> Option<Spanned<String>> {
+        let node = self.require(cx, key, label)?;
+        let t = cx.text(&node, &self.path_of(key))?;
+        if t.value.trim().is_empty() {
+            let d = Diagnostic::new(
+                Code::MissingField,
+                format!("必填项 `{}`（{label}）是空的", self.path_of(key)),
+            )
+            .hint(format!("填写{label}"));
+            cx.report(d, node.span);
+            return None;
+        }
+        Some(Spanned::new(t.value.trim().to_string(), t.span))
+    }
+
     /// Reports every key that no loader asked for, with a suggestion where one is close.
     pub fn finish(self, cx: &mut Cx) {
         for (key, _) in self.entries.into_iter().flatten() {

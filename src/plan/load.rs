@@ -152,26 +152,6 @@ fn read_list<T>(
     Some((out, ok))
 }
 
-fn text(
-    cx: &mut Cx,
-    f: &mut Fields,
-    key: &'static str,
-    label: &'static str,
-) -> Option<Spanned<String>> {
-    let node = f.require(cx, key, label)?;
-    let t = cx.text(&node, &f.path_of(key))?;
-    if t.value.trim().is_empty() {
-        let d = Diagnostic::new(
-            Code::MissingField,
-            format!("必填项 `{}`（{label}）是空的", f.path_of(key)),
-        )
-        .hint(format!("填写{label}"));
-        cx.report(d, node.span);
-        return None;
-    }
-    Some(t)
-}
-
 fn int(
     cx: &mut Cx,
     f: &mut Fields,
@@ -184,19 +164,19 @@ fn int(
 
 fn read_head(cx: &mut Cx, node: Node) -> Option<(String, String, String, String)> {
     let mut f = Fields::of(cx, node, "plan")?;
-    let id = text(cx, &mut f, "id", "方案标识");
-    let title = text(cx, &mut f, "title", "方案标题");
-    let subject = text(cx, &mut f, "subject", "报告事项");
-    let issuer = text(cx, &mut f, "issuer", "印发机关");
+    let id = f.require_text(cx, "id", "方案标识");
+    let title = f.require_text(cx, "title", "方案标题");
+    let subject = f.require_text(cx, "subject", "报告事项");
+    let issuer = f.require_text(cx, "issuer", "印发机关");
     f.finish(cx);
     Some((id?.value, title?.value, subject?.value, issuer?.value))
 }
 
 fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
     let mut f = Fields::of(cx, node, "reporting")?;
-    let to = text(cx, &mut f, "to", "主送机关");
-    let cc = text(cx, &mut f, "cc", "抄送机关");
-    let deadline = text(cx, &mut f, "deadline", "每年报送截止日期");
+    let to = f.require_text(cx, "to", "主送机关");
+    let cc = f.require_text(cx, "cc", "抄送机关");
+    let deadline = f.require_text(cx, "deadline", "每年报送截止日期");
     let regions = f.take("regions_in_all_tasks", "地区是否参与全部任务");
     f.finish(cx);
     let regions_in_all_tasks = match regions {
@@ -266,10 +246,10 @@ fn read_kinds(cx: &mut Cx, node: Option<Node>) -> Option<KindLabels> {
 
 fn read_phase(cx: &mut Cx, node: Node, path: &str) -> Option<(Phase, Spanned<String>)> {
     let mut f = Fields::of(cx, node, path)?;
-    let name = text(cx, &mut f, "name", "阶段名称");
+    let name = f.require_text(cx, "name", "阶段名称");
     let start = int(cx, &mut f, "start", "起始年份");
     let end = int(cx, &mut f, "end", "结束年份");
-    let goal = text(cx, &mut f, "goal", "阶段目标");
+    let goal = f.require_text(cx, "goal", "阶段目标");
     f.finish(cx);
     let name = name?;
     let (start, end) = (start?, end?);
@@ -305,10 +285,10 @@ type UnitAt = (Unit, [Range<usize>; 3]);
 
 fn read_unit(cx: &mut Cx, node: Node, path: &str) -> Option<UnitAt> {
     let mut f = Fields::of(cx, node, path)?;
-    let id = text(cx, &mut f, "id", "单位标识");
-    let name = text(cx, &mut f, "name", "单位全称");
-    let short = text(cx, &mut f, "short", "单位简称");
-    let kind = text(cx, &mut f, "kind", "单位类别");
+    let id = f.require_text(cx, "id", "单位标识");
+    let name = f.require_text(cx, "name", "单位全称");
+    let short = f.require_text(cx, "short", "单位简称");
+    let kind = f.require_text(cx, "kind", "单位类别");
     let counties = f.take("counties", "所辖县（市、区）");
     f.finish(cx);
     let counties = counties
@@ -377,7 +357,7 @@ fn read_section(cx: &mut Cx, node: Node, path: &str) -> Option<(RawSection, Rang
     let span = node.span.clone();
     let mut f = Fields::of(cx, node, path)?;
     let number = int(cx, &mut f, "number", "章节编号");
-    let title = text(cx, &mut f, "title", "章节标题");
+    let title = f.require_text(cx, "title", "章节标题");
     f.finish(cx);
     let number = positive(cx, number?, "章节编号")?;
     Some((
@@ -403,9 +383,9 @@ fn read_task(cx: &mut Cx, node: Node, path: &str) -> Option<RawTask> {
     let mut f = Fields::of(cx, node, path)?;
     let number = int(cx, &mut f, "number", "任务编号");
     let section = int(cx, &mut f, "section", "所属章节编号");
-    let title = text(cx, &mut f, "title", "任务标题");
-    let body = text(cx, &mut f, "text", "任务全文");
-    let lead = text(cx, &mut f, "lead", "牵头单位");
+    let title = f.require_text(cx, "title", "任务标题");
+    let body = f.require_text(cx, "text", "任务全文");
+    let lead = f.require_text(cx, "lead", "牵头单位");
     let participants = f.take("participants", "参与单位");
     let open_ended = f.take("open_ended", "名单是否以“等”结尾");
     f.finish(cx);

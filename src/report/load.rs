@@ -157,12 +157,7 @@ fn read_date(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<NaiveDate>>
 }
 
 fn nonempty(cx: &mut Cx, f: &mut Fields, key: &'static str, label: &'static str) -> Option<String> {
-    let node = f.require(cx, key, label)?;
-    let t = cx.text(&node, &f.path_of(key))?;
-    if t.value.trim().is_empty() {
-        return None;
-    }
-    Some(t.value.trim().to_string())
+    f.require_text(cx, key, label).map(|t| t.value)
 }
 
 fn read_contact(cx: &mut Cx, node: Node) -> Option<Contact> {
@@ -406,6 +401,29 @@ fn read_projects(cx: &mut Cx, node: Node, plan: &Plan) -> Vec<Project> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
+    use crate::plan::load_plan;
+
+    /// Regression: a blank contact name was dropped without a finding, so a report with
+    /// no contact person passed check.
+    #[test]
+    fn blank_contact_name_is_reported() {
+        let plan_src = SourceFile::from_text(
+            "p.toml",
+            std::fs::read_to_string("tests/fixtures/clean/plan/hexi.toml").unwrap(),
+        );
+        let plan = load_plan(&plan_src).0.unwrap();
+        let src = SourceFile::from_text(
+            "shuiwu.yaml",
+            "unit: shuiwu\nyear: 2025\nsubmitted: 2025-11-01\ncontact:\n  name: \"  \"\n  phone: \"1\"\nsummary: s\ntasks: []\n"
+                .to_string(),
+        );
+        let (report, diags) = load_report(&src, &plan);
+        assert!(report.is_some());
+        assert_eq!(diags.len(), 1, "{diags:#?}");
+        assert_eq!(diags[0].code, Code::MissingField);
+        assert_eq!(diags[0].line, Some(5));
+    }
 
     #[test]
     fn dates_in_common_forms() {
