@@ -1,7 +1,7 @@
 //! Checks that need more than one file: years against folders, one report per unit,
 //! coverage of assigned tasks, missing and late reports.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::coverage::{TaskState, UnitCoverage};
@@ -116,12 +116,12 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
 
     if let Scope::WholeYear(year) = scope {
         // A unit whose file is there but unreadable has reported; its errors say what to fix.
-        let stems: Vec<&str> = files
+        let stems: HashSet<&str> = files
             .iter()
             .filter_map(|f| f.file_stem().and_then(|s| s.to_str()))
             .collect();
         for unit in plan.reporting_units() {
-            if !by_unit.contains_key(&unit.id) && !stems.contains(&unit.id.as_str()) {
+            if !by_unit.contains_key(&unit.id) && !stems.contains(unit.id.as_str()) {
                 diags.push(
                     Diagnostic::new(
                         Code::Missing,

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::diag::Diagnostic;
 use crate::plan::{Plan, load_plan};
@@ -24,6 +24,17 @@ fn usage(msg: String) -> anyhow::Error {
     UsageError(msg).into()
 }
 
+/// Lists a folder, naming it in the error a user sees (exit code 2).
+fn read_folder(dir: &Path) -> Result<std::fs::ReadDir> {
+    std::fs::read_dir(dir).map_err(|e| {
+        usage(format!(
+            "无法读取文件夹 {}：{}",
+            display_path(dir),
+            io_reason(&e)
+        ))
+    })
+}
+
 /// Finds the plan file: the given path (a file, or a folder holding one `.toml`), or `plan/`.
 pub fn find_plan(given: Option<&Path>) -> Result<PathBuf> {
     let path = given.unwrap_or(Path::new("plan"));
@@ -36,8 +47,7 @@ pub fn find_plan(given: Option<&Path>) -> Result<PathBuf> {
             display_path(path)
         )));
     }
-    let mut tomls: Vec<PathBuf> = std::fs::read_dir(path)
-        .with_context(|| format!("无法读取文件夹 {}", display_path(path)))?
+    let mut tomls: Vec<PathBuf> = read_folder(path)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
         .collect();
@@ -76,13 +86,7 @@ pub fn read_plan(path: &Path) -> Result<(Option<Plan>, Vec<Diagnostic>)> {
 
 /// The year folders under the reports folder, sorted.
 pub fn years(reports: &Path) -> Result<Vec<i32>> {
-    let entries = std::fs::read_dir(reports).map_err(|e| {
-        usage(format!(
-            "无法读取报告文件夹 {}：{}",
-            display_path(reports),
-            io_reason(&e)
-        ))
-    })?;
+    let entries = read_folder(reports)?;
     let mut years: Vec<i32> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
@@ -118,13 +122,7 @@ pub fn report_files(reports: &Path, year: i32) -> Result<Vec<PathBuf>> {
 
 /// The `.yaml`/`.yml` files directly in a folder, sorted by name.
 pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        usage(format!(
-            "无法读取报告文件夹 {}：{}",
-            display_path(dir),
-            io_reason(&e)
-        ))
-    })?;
+    let entries = read_folder(dir)?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
