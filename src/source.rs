@@ -137,6 +137,7 @@ pub fn io_reason(e: &std::io::Error) -> String {
         NotFound => "文件或目录不存在",
         PermissionDenied => "没有权限",
         IsADirectory => "这是一个文件夹，不是文件",
+        NotADirectory => "这是一个文件，不是文件夹",
         InvalidData => "内容无法读取",
         _ => "读取出错",
     };
