@@ -29,6 +29,17 @@ pub struct Global {
     /// 报告年度（默认：报告文件夹中最新的年度）
     #[arg(long, global = true, value_name = "年份")]
     pub year: Option<i32>,
+    /// 自定义模板文件夹，其中与内置模板同名的文件会替换内置模板
+    #[arg(
+        long,
+        global = true,
+        value_name = "文件夹",
+        default_value = "templates"
+    )]
+    pub templates: PathBuf,
+    /// 把这一天当作“今天”（YYYY-MM-DD），用于成文日期等；默认取 SOURCE_DATE_EPOCH 或不写日期
+    #[arg(long, global = true, value_name = "日期")]
+    pub today: Option<String>,
 }
 
 /// Output formats for findings.
@@ -48,6 +59,58 @@ pub enum Command {
         after_help = "示例：\n  nianbao check                       检查最新年度的全部报告\n  nianbao check reports/2026/shuili.yaml   只检查一份报告\n  nianbao check --format json         以 JSON 输出检查结果"
     )]
     Check(CheckArgs),
+    /// 汇编年度综合报告（Markdown 和可打印的公文格式 HTML）
+    #[command(
+        after_help = "示例：\n  nianbao compile                          汇编最新年度，写入 out/<年度>/\n  nianbao compile --date 2026-12-28        指定落款日期\n  nianbao compile --format md,html,json    同时输出模板数据（JSON）\n  nianbao compile --strict                 有单位未报或任务未覆盖时不汇编"
+    )]
+    Compile(CompileArgs),
+    /// 列出汇编模板，或把内置模板写到模板文件夹以便修改
+    #[command(
+        after_help = "示例：\n  nianbao templates            列出模板及其来源\n  nianbao templates --write    把内置模板写入 templates/（不覆盖已有文件）"
+    )]
+    Templates(TemplatesArgs),
+}
+
+/// Output formats of `compile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// Markdown（可用 pandoc 转换为 Word 等格式）
+    Md,
+    /// 公文格式 HTML，可在浏览器中打印或另存为 PDF
+    Html,
+    /// 模板所用的全部数据（JSON），供编写模板参考
+    Json,
+}
+
+/// Arguments of `compile`.
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// 输出文件夹（默认 out/<年度>/）
+    #[arg(long, value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+    /// 输出格式，可写多个，用逗号分隔
+    #[arg(
+        long,
+        value_enum,
+        value_name = "格式",
+        value_delimiter = ',',
+        default_value = "md,html"
+    )]
+    pub format: Vec<DocFormat>,
+    /// 有单位未报送或分工任务未覆盖时拒绝汇编（退出码 1）
+    #[arg(long)]
+    pub strict: bool,
+    /// 落款（成文）日期 YYYY-MM-DD；不写则用 --today 或 SOURCE_DATE_EPOCH，都没有时留空待填
+    #[arg(long, value_name = "日期")]
+    pub date: Option<String>,
+}
+
+/// Arguments of `templates`.
+#[derive(Debug, Args)]
+pub struct TemplatesArgs {
+    /// 把内置模板写入模板文件夹（已有的同名文件不会被覆盖）
+    #[arg(long)]
+    pub write: bool,
 }
 
 /// Arguments of `check`.

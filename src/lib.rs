@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod cmd;
+pub mod compile;
 pub mod coverage;
 pub mod diag;
 pub mod extract;
@@ -46,5 +47,7 @@ impl Outcome {
 pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
     match &cli.command {
         cli::Command::Check(args) => cmd::check::execute(&cli.global, args),
+        cli::Command::Compile(args) => cmd::compile::execute(&cli.global, args),
+        cli::Command::Templates(args) => cmd::templates::execute(&cli.global, args),
     }
 }

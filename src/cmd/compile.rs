@@ -1,0 +1,165 @@
+//! `nianbao compile`: check the year's reports, then write the consolidated report.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use crate::Outcome;
+use crate::cli::{CompileArgs, DocFormat, Global};
+use crate::cmd::check::renderer;
+use crate::compile::context::{self, Context};
+use crate::compile::output::write_atomic;
+use crate::compile::template::Templates;
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::report::parse_date;
+use crate::source::display_path;
+use crate::validate::{Scope, check_reports};
+use crate::workspace::{UsageError, find_plan, pick_year, read_plan, report_files};
+
+/// Runs `compile`.
+pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
+    let date = signature_date(args.date.as_deref(), global.today.as_deref())?;
+    let plan_path = find_plan(Some(&global.plan))?;
+    let (plan, mut diags) = read_plan(&plan_path)?;
+    let year = pick_year(&global.reports, global.year)?;
+    let mut reports = Vec::new();
+    let mut unreadable = false;
+    if let Some(plan) = &plan {
+        let files = report_files(&global.reports, year)?;
+        let checked = check_reports(plan, &files, Scope::WholeYear(year));
+        unreadable = checked.unreadable;
+        reports = checked.reports;
+        diags.extend(checked.diags);
+    }
+    let errors: Vec<&Diagnostic> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let Some(plan) = plan.filter(|_| errors.is_empty()) else {
+        let mut err = std::io::stderr().lock();
+        let r = renderer();
+        for d in &errors {
+            writeln!(err, "{}\n", d.render(&r))?;
+        }
+        writeln!(
+            err,
+            "方案或报告中有 {} 个错误，已停止汇编。请先改正（运行 `nianbao check` 可查看全部问题）。",
+            errors.len()
+        )?;
+        return Ok(if unreadable {
+            Outcome::InputError
+        } else {
+            Outcome::Findings
+        });
+    };
+
+    let ctx = context::build(&plan, year, &reports, date);
+    let gaps = gap_summary(&ctx, &diags);
+    if args.strict
+        && (ctx.overview.missing > 0 || ctx.overview.pairs_covered < ctx.overview.pairs_assigned)
+    {
+        eprintln!("{gaps}");
+        eprintln!("使用了 --strict：在所有单位报送、所有分工任务都有进展之前不汇编。");
+        return Ok(Outcome::Findings);
+    }
+
+    let templates = Templates::load(&global.templates)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()));
+    // Render everything before writing anything, so a template error leaves no partial set.
+    let mut documents: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for format in dedup(&args.format) {
+        let (file, bytes) = match format {
+            DocFormat::Md => (
+                "report.md",
+                templates.render("report.md", &ctx)?.into_bytes(),
+            ),
+            DocFormat::Html => (
+                "report.html",
+                templates.render("report.html", &ctx)?.into_bytes(),
+            ),
+            DocFormat::Json => ("context.json", context_json(&ctx)?),
+        };
+        documents.push((out_dir.join(file), bytes));
+    }
+    let mut out = std::io::stdout().lock();
+    for (path, bytes) in &documents {
+        write_atomic(path, bytes)?;
+        writeln!(out, "已写入 {}", display_path(path))?;
+    }
+    if !gaps.is_empty() {
+        eprintln!("{gaps}");
+    }
+    Ok(Outcome::Clean)
+}
+
+fn dedup(formats: &[DocFormat]) -> Vec<DocFormat> {
+    let mut seen = Vec::new();
+    for f in formats {
+        if !seen.contains(f) {
+            seen.push(*f);
+        }
+    }
+    seen
+}
+
+/// The context as pretty JSON with a final newline.
+pub fn context_json(ctx: &Context) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(ctx)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The signature date: `--date`, else `--today`, else SOURCE_DATE_EPOCH (UTC), else none,
+/// so the same inputs always give the same document.
+fn signature_date(date: Option<&str>, today: Option<&str>) -> Result<Option<NaiveDate>> {
+    for (flag, value) in [("--date", date), ("--today", today)] {
+        if let Some(v) = value {
+            return parse_date(v).map(Some).ok_or_else(|| {
+                UsageError(format!("{flag} 的日期“{v}”无效，请写成 2026-12-28 的形式")).into()
+            });
+        }
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let secs: i64 = epoch.trim().parse().map_err(|_| {
+            UsageError(format!(
+                "环境变量 SOURCE_DATE_EPOCH 应为秒数，这里是“{epoch}”"
+            ))
+        })?;
+        return Ok(chrono::DateTime::from_timestamp(secs, 0).map(|t| t.date_naive()));
+    }
+    Ok(None)
+}
+
+/// One paragraph for stderr saying what the document marks as outstanding.
+fn gap_summary(ctx: &Context, diags: &[Diagnostic]) -> String {
+    let uncovered = ctx.overview.pairs_assigned - ctx.overview.pairs_covered;
+    let warnings = diags.iter().filter(|d| d.code == Code::FileName).count();
+    let mut parts = Vec::new();
+    if ctx.overview.missing > 0 {
+        let names: Vec<&str> = ctx.missing.iter().map(|u| u.unit.as_str()).collect();
+        parts.push(format!(
+            "{} 个单位未报送（{}）",
+            ctx.overview.missing,
+            names.join("、")
+        ));
+    }
+    if ctx.overview.late > 0 {
+        parts.push(format!("{} 个单位逾期报送", ctx.overview.late));
+    }
+    if uncovered > 0 {
+        parts.push(format!("{uncovered} 项次分工任务没有实质进展"));
+    }
+    if warnings > 0 {
+        parts.push(format!("{warnings} 份报告文件名与单位不一致"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("注意：{}；已在报告中注明。", parts.join("，"))
+    }
+}

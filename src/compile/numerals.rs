@@ -1,0 +1,54 @@
+//! Chinese numerals and dates as official documents write them.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Writes 1–99 as Chinese numerals (一, 十, 十一, 二十八); larger numbers stay in digits.
+pub fn cn_numeral(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_string(),
+        10..=19 => format!(
+            "十{}",
+            if n == 10 {
+                ""
+            } else {
+                DIGITS[(n % 10) as usize]
+            }
+        ),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[(n / 10) as usize],
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                DIGITS[(n % 10) as usize]
+            }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+/// A date as official documents write it: 2026年12月25日.
+pub fn cn_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numerals() {
+        let got: Vec<String> = [1, 7, 10, 11, 20, 28, 99, 100].map(cn_numeral).to_vec();
+        assert_eq!(
+            got,
+            ["一", "七", "十", "十一", "二十", "二十八", "九十九", "100"]
+        );
+    }
+
+    #[test]
+    fn dates_have_no_leading_zeros() {
+        let d = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        assert_eq!(cn_date(d), "2026年1月5日");
+    }
+}

@@ -1,0 +1,57 @@
+//! Writing output files safely: a temporary file in the target folder, renamed into place,
+//! so a failed or concurrent run never leaves a half-written document.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+
+use crate::source::display_path;
+
+/// Writes `contents` to `path` atomically, creating the folder if needed.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("无法创建输出文件夹 {}", display_path(dir)))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".nianbao-")
+        .tempfile_in(dir)
+        .with_context(|| format!("无法在 {} 中写入文件", display_path(dir)))?;
+    // Temporary files are private (0600); a report is for the whole office to read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("无法设置 {} 的权限", display_path(path)))?;
+    }
+    tmp.write_all(contents)
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("写入 {} 失败", display_path(path)))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("无法保存 {}", display_path(path)))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_and_replaces_without_leaving_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/report.md");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["report.md"]);
+    }
+}
