@@ -289,3 +289,6 @@ fn broken_report_file_is_not_listed_as_missing() {
             .all(|f| !f["message"].as_str().unwrap().contains("shuiwu"))
     );
 }
+
+#[path = "compile/mod.rs"]
+mod compile;

@@ -179,8 +179,6 @@ pub struct Account {
     pub next_steps: Vec<String>,
     /// Why the task does not apply (status 不涉及).
     pub reason: Option<String>,
-    /// Whether the entry counts as covering the task.
-    pub covered: bool,
 }
 
 /// An assigned unit that has not accounted for a task.
@@ -324,7 +322,6 @@ fn account(unit: &Unit, role: &'static str, e: &Entry) -> Account {
         problems: e.problems.clone(),
         next_steps: e.next_steps.clone(),
         reason: e.reason.clone(),
-        covered: e.is_covered(),
     }
 }
 
@@ -574,19 +571,15 @@ fn task_ctx(
                 role: role.label(),
                 reason: "未填报",
             }),
-            (Some(role), Some(_), Some(e)) => {
-                let a = account(u, role.label(), e);
-                if !a.covered {
-                    gaps.push(Gap {
-                        unit: u.short.clone(),
-                        role: role.label(),
-                        reason: "未填写进展",
-                    });
-                }
-                accounts.push(a);
-            }
-            (None, _, Some(e)) => accounts.push(account(u, "协同", e)),
-            (None, _, None) => {}
+            // A placeholder or non-answer is not content: it shows as a gap, not as text.
+            (Some(role), Some(_), Some(e)) if !e.is_covered() => gaps.push(Gap {
+                unit: u.short.clone(),
+                role: role.label(),
+                reason: "未填写进展",
+            }),
+            (Some(role), Some(_), Some(e)) => accounts.push(account(u, role.label(), e)),
+            (None, _, Some(e)) if e.is_covered() => accounts.push(account(u, "协同", e)),
+            (None, _, _) => {}
         }
     }
     let statuses: Vec<Status> = by_unit

@@ -131,28 +131,17 @@ pub fn md_escape(text: &str) -> String {
         // A line start that would open a block: list markers, headings, setext rules.
         let digits = line.bytes().take_while(u8::is_ascii_digit).count();
         let ordered = digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'));
-        if matches!(line.chars().next(), Some('-' | '+' | '=' | ':')) {
-            out.push('\\');
-        }
-        for (j, c) in line.chars().enumerate() {
-            let escape = matches!(
-                c,
-                '\\' | '`'
-                    | '*'
-                    | '_'
-                    | '['
-                    | ']'
-                    | '<'
-                    | '>'
-                    | '#'
-                    | '|'
-                    | '~'
-                    | '&'
-                    | '!'
-                    | '$'
-                    | '^'
-                    | '@'
-            ) || (ordered && j == digits);
+        let block_start = matches!(line.chars().next(), Some('-' | '+' | '=' | ':'));
+        let chars: Vec<char> = line.chars().collect();
+        for (j, &c) in chars.iter().enumerate() {
+            let next = chars.get(j + 1).copied();
+            // Pandoc's `smart` extension would turn quotes, `--` and `...` into typographic
+            // characters, changing what the unit wrote.
+            let smart = matches!(c, '"' | '\'')
+                || (c == '-' && next == Some('-'))
+                || (c == '.' && next == Some('.'));
+            let structural = "\\`*_[]<>#|~&!$^@".contains(c);
+            let escape = smart || structural || (ordered && j == digits) || (block_start && j == 0);
             if escape {
                 out.push('\\');
             }
@@ -173,6 +162,8 @@ mod tests {
         assert_eq!(md_escape("a | b"), "a \\| b");
         assert_eq!(md_escape("<script>"), "\\<script\\>");
         assert_eq!(md_escape("- 项"), "\\- 项");
+        assert_eq!(md_escape("--x"), "\\--x");
+        assert_eq!(md_escape("他说\"好\"……"), "他说\\\"好\\\"……");
         assert_eq!(md_escape("PM2.5 为 28.9"), "PM2.5 为 28.9");
     }
 
