@@ -213,7 +213,7 @@ pub struct UnitRef {
 }
 
 /// One row of the submission table.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SubmissionRow {
     /// Short name.
     pub unit: String,
@@ -463,15 +463,7 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
     let late_rows = submissions
         .iter()
         .filter(|s| s.state == "逾期报送")
-        .map(|s| SubmissionRow {
-            unit: s.unit.clone(),
-            kind: s.kind.clone(),
-            state: s.state,
-            date: s.date.clone(),
-            days_late: s.days_late,
-            covered: s.covered,
-            assigned: s.assigned,
-        })
+        .cloned()
         .collect();
 
     let projects = units

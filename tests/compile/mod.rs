@@ -479,12 +479,14 @@ fn hostile_department_text_stays_text_in_every_format() {
     assert_eq!(projects[1][1], "东河|补水<b>工程</b>");
 }
 
-#[test]
-fn a_template_file_overrides_only_its_builtin() {
-    let out = Scratch::new("override");
+/// Compiles the fixture with a templates folder holding `files`; returns the run and
+/// the output folder.
+fn compile_with_templates(out: &Scratch, files: &[(&str, &str)]) -> (Output, PathBuf) {
     let templates = out.0.join("templates");
     std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("report.md"), "自定义：{{ meta.title }}\n").unwrap();
+    for (name, text) in files {
+        std::fs::write(templates.join(name), text).unwrap();
+    }
     let out_dir = out.0.join("doc");
     let run = nianbao(
         "tests/fixtures/compile",
@@ -498,6 +500,14 @@ fn a_template_file_overrides_only_its_builtin() {
             out_dir.to_str().unwrap(),
         ],
     );
+    (run, out_dir)
+}
+
+#[test]
+fn a_template_file_overrides_only_its_builtin() {
+    let out = Scratch::new("override");
+    let (run, out_dir) =
+        compile_with_templates(&out, &[("report.md", "自定义：{{ meta.title }}\n")]);
     assert_eq!(run.status.code(), Some(0));
     let md = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
     assert_eq!(
@@ -514,26 +524,8 @@ fn a_template_file_overrides_only_its_builtin() {
 #[test]
 fn a_broken_template_names_its_file_and_line_and_writes_nothing() {
     let out = Scratch::new("bad-template");
-    let templates = out.0.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(
-        templates.join("report.html"),
-        "<p>\n{{ meta.no_such_field }}\n</p>\n",
-    )
-    .unwrap();
-    let out_dir = out.0.join("doc");
-    let run = nianbao(
-        "tests/fixtures/compile",
-        &[
-            "--plan",
-            "../clean/plan",
-            "--templates",
-            templates.to_str().unwrap(),
-            "compile",
-            "--out",
-            out_dir.to_str().unwrap(),
-        ],
-    );
+    let broken = "<p>\n{{ meta.no_such_field }}\n</p>\n";
+    let (run, out_dir) = compile_with_templates(&out, &[("report.html", broken)]);
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("report.html"), "{stderr}");
