@@ -594,3 +594,38 @@ fn templates_command_lists_and_writes_without_overwriting() {
     let listing = String::from_utf8_lossy(&list.stdout);
     assert!(listing.contains("report.md\t自定义"), "{listing}");
 }
+
+#[test]
+fn signature_date_comes_from_date_today_or_source_date_epoch_else_stays_blank() {
+    let run = |out: &Scratch, args: &[&str], epoch: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+        cmd.current_dir("tests/fixtures/compile")
+            .args(["--plan", "../clean/plan"])
+            .args(args)
+            .args([
+                "compile",
+                "--format",
+                "md",
+                "--out",
+                out.0.to_str().unwrap(),
+            ])
+            .env_remove("SOURCE_DATE_EPOCH");
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        assert!(cmd.output().unwrap().status.success());
+        out.read("report.md")
+    };
+    let out = Scratch::new("dates");
+    // 1798761600 is 2027-01-01T00:00:00Z.
+    assert!(run(&out, &[], Some("1798761600")).contains("\n2027年1月1日\n"));
+    assert!(
+        run(&out, &["--today", "2025-12-20"], Some("1798761600")).contains("\n2025年12月20日\n")
+    );
+    let blank = run(&out, &[], None);
+    assert!(blank.contains("\n　　　　年　　月　　日\n"));
+    assert!(
+        !blank.contains("\ndate:"),
+        "no date in the front matter without one"
+    );
+}
