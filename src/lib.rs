@@ -18,6 +18,7 @@ pub mod source;
 pub mod suggest;
 pub mod validate;
 pub mod workspace;
+pub mod year;
 
 use std::process::ExitCode;
 

@@ -8,52 +8,39 @@ use chrono::NaiveDate;
 
 use crate::Outcome;
 use crate::cli::{CompileArgs, DocFormat, Global};
-use crate::cmd::check::renderer;
 use crate::compile::context::{self, Context};
 use crate::compile::output::write_atomic;
 use crate::compile::template::Templates;
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic};
 use crate::report::parse_date;
 use crate::source::display_path;
-use crate::validate::{Scope, check_reports};
-use crate::workspace::{UsageError, find_plan, pick_year, read_plan, report_files};
+use crate::workspace::UsageError;
+use crate::year::{Year, print_errors, source_date_epoch};
 
 /// Runs `compile`.
 pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     let date = signature_date(args.date.as_deref(), global.today.as_deref())?;
-    let plan_path = find_plan(Some(&global.plan))?;
-    let (plan, mut diags) = read_plan(&plan_path)?;
-    let year = pick_year(&global.reports, global.year)?;
-    let mut reports = Vec::new();
-    let mut unreadable = false;
-    if let Some(plan) = &plan {
-        let files = report_files(&global.reports, year)?;
-        let checked = check_reports(plan, &files, Scope::WholeYear(year));
-        unreadable = checked.unreadable;
-        reports = checked.reports;
-        diags.extend(checked.diags);
-    }
-    let errors: Vec<&Diagnostic> = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let Some(plan) = plan.filter(|_| errors.is_empty()) else {
-        let mut err = std::io::stderr().lock();
-        let r = renderer();
-        for d in &errors {
-            writeln!(err, "{}\n", d.render(&r))?;
-        }
-        writeln!(
-            err,
+    let loaded = Year::load(global)?;
+    let errors = loaded.errors();
+    if !errors.is_empty() {
+        print_errors(errors.iter().copied());
+        eprintln!(
             "方案或报告中有 {} 个错误，已停止汇编。请先改正（运行 `nianbao check` 可查看全部问题）。",
             errors.len()
-        )?;
-        return Ok(if unreadable {
+        );
+        return Ok(if loaded.unreadable {
             Outcome::InputError
         } else {
             Outcome::Findings
         });
-    };
+    }
+    let Year {
+        plan,
+        year,
+        reports,
+        diags,
+        ..
+    } = loaded;
 
     let ctx = context::build(&plan, year, &reports, date);
     let gaps = gap_summary(&ctx, &diags);
@@ -124,15 +111,7 @@ fn signature_date(date: Option<&str>, today: Option<&str>) -> Result<Option<Naiv
             });
         }
     }
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch.trim().parse().map_err(|_| {
-            UsageError(format!(
-                "环境变量 SOURCE_DATE_EPOCH 应为秒数，这里是“{epoch}”"
-            ))
-        })?;
-        return Ok(chrono::DateTime::from_timestamp(secs, 0).map(|t| t.date_naive()));
-    }
-    Ok(None)
+    source_date_epoch()
 }
 
 /// One paragraph for stderr saying what the document marks as outstanding.
