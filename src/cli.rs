@@ -69,6 +69,142 @@ pub enum Command {
         after_help = "示例：\n  nianbao templates            列出模板及其来源\n  nianbao templates --write    把内置模板写入 templates/（不覆盖已有文件）"
     )]
     Templates(TemplatesArgs),
+    /// 报送进度一览：每个单位是否报送、报送日期、任务覆盖，以及距截止日期的天数
+    #[command(
+        after_help = "示例：\n  nianbao status                   按单位类别列出报送进度\n  nianbao status --today 2026-12-20   按指定日期计算剩余天数\n  nianbao status --format csv > 进度.csv   导出给 Excel/WPS"
+    )]
+    Status(StatusArgs),
+    /// 列出尚未完成的事项：未报送的单位和未填报的分工任务（有未完成事项时退出码为 1）
+    #[command(
+        after_help = "示例：\n  nianbao missing                  列出未报送单位和未填报任务，可直接复制发送\n  nianbao missing --format json"
+    )]
+    Missing(MissingArgs),
+    /// 为一个单位生成预填好的年度报告文件（不会覆盖已有文件）
+    #[command(
+        after_help = "示例：\n  nianbao init 水利厅               生成 reports/<年度>/shuili.yaml\n  nianbao init yinchuan --year 2027\n  nianbao init 宁夏回族自治区水利厅 --out 水利厅2026年度报告.yaml"
+    )]
+    Init(InitArgs),
+    /// 收取单位报来的报告：检查后按单位存入 reports/<年度>/，旧版本保留在 history/ 中
+    #[command(
+        after_help = "示例：\n  nianbao intake 水利厅2026年度报告.yaml\n  nianbao intake 下载/*.yaml"
+    )]
+    Intake(IntakeArgs),
+    /// 为未报送或任务未填报的单位生成催报通知
+    #[command(
+        after_help = "示例：\n  nianbao remind                   写入 out/<年度>/remind/\n  nianbao remind --today 2026-12-20"
+    )]
+    Remind(RemindArgs),
+    /// 列出方案中的任务及其牵头、参与单位；加 --unit 只看一个单位的分工
+    #[command(after_help = "示例：\n  nianbao tasks\n  nianbao tasks --unit 水利厅")]
+    Tasks(TasksArgs),
+    /// 列出单位名单：标识、全称、简称、类别、牵头和参与的任务数
+    #[command(after_help = "示例：\n  nianbao units\n  nianbao units --format json")]
+    Units(UnitsArgs),
+    /// 生成命令行自动补全脚本（bash、zsh、fish、powershell 等）
+    #[command(after_help = "示例：\n  nianbao completions bash > /etc/bash_completion.d/nianbao")]
+    Completions(CompletionsArgs),
+    /// 生成 man 手册页
+    #[command(after_help = "示例：\n  nianbao man > nianbao.1")]
+    Man,
+}
+
+/// Table output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    /// 终端表格
+    Table,
+    /// JSON
+    Json,
+    /// CSV（可用 Excel/WPS 打开）
+    Csv,
+}
+
+/// Text or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// 可直接复制发送的文字
+    Text,
+    /// JSON
+    Json,
+}
+
+/// Table or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// 终端表格
+    Table,
+    /// JSON
+    Json,
+}
+
+/// Arguments of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// 输出格式
+    #[arg(long, value_enum, value_name = "格式", default_value = "table")]
+    pub format: TableFormat,
+}
+
+/// Arguments of `missing`.
+#[derive(Debug, Args)]
+pub struct MissingArgs {
+    /// 输出格式
+    #[arg(long, value_enum, value_name = "格式", default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 单位：标识、简称或全称均可
+    #[arg(value_name = "单位")]
+    pub unit: String,
+    /// 写到这个文件（默认 reports/<年度>/<单位标识>.yaml）
+    #[arg(long, value_name = "文件")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `intake`.
+#[derive(Debug, Args)]
+pub struct IntakeArgs {
+    /// 收到的报告文件（文件名不限）
+    #[arg(value_name = "文件", required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Arguments of `remind`.
+#[derive(Debug, Args)]
+pub struct RemindArgs {
+    /// 输出文件夹（默认 out/<年度>/remind/）
+    #[arg(long, value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+}
+
+/// Arguments of `tasks`.
+#[derive(Debug, Args)]
+pub struct TasksArgs {
+    /// 只列出这个单位的分工（标识、简称或全称）
+    #[arg(long, value_name = "单位")]
+    pub unit: Option<String>,
+    /// 输出格式
+    #[arg(long, value_enum, value_name = "格式", default_value = "table")]
+    pub format: ListFormat,
+}
+
+/// Arguments of `units`.
+#[derive(Debug, Args)]
+pub struct UnitsArgs {
+    /// 输出格式
+    #[arg(long, value_enum, value_name = "格式", default_value = "table")]
+    pub format: ListFormat,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// 终端类型
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output formats of `compile`.

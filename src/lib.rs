@@ -13,6 +13,7 @@ pub mod diag;
 pub mod extract;
 pub mod node;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod source;
 pub mod suggest;
@@ -50,5 +51,14 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         cli::Command::Check(args) => cmd::check::execute(&cli.global, args),
         cli::Command::Compile(args) => cmd::compile::execute(&cli.global, args),
         cli::Command::Templates(args) => cmd::templates::execute(&cli.global, args),
+        cli::Command::Status(args) => cmd::status::execute(&cli.global, args),
+        cli::Command::Missing(args) => cmd::missing::execute(&cli.global, args),
+        cli::Command::Init(args) => cmd::init::execute(&cli.global, args),
+        cli::Command::Intake(args) => cmd::intake::execute(&cli.global, args),
+        cli::Command::Remind(args) => cmd::remind::execute(&cli.global, args),
+        cli::Command::Tasks(args) => cmd::plan_views::tasks(&cli.global, args),
+        cli::Command::Units(args) => cmd::plan_views::units(&cli.global, args),
+        cli::Command::Completions(args) => cmd::completions::completions(args),
+        cli::Command::Man => cmd::completions::man(),
     }
 }

@@ -89,7 +89,7 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
                 )
                 .at(&src, report.unit_span.clone())
                 .hint(format!(
-                    "报告文件应命名为 {}.yaml，请改名后放回年度文件夹",
+                    "报告文件应命名为 {}.yaml；用 `nianbao intake 文件` 收取报告会自动按单位命名并保存",
                     report.unit
                 )),
             );
@@ -128,7 +128,7 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
                         format!("{}（{}）尚未报送 {year} 年度报告", unit.short, unit.id),
                     )
                     .hint(format!(
-                        "请及时催报；收到后存为 reports/{year}/{}.yaml，再运行 `nianbao check` 检查",
+                        "可用 `nianbao init {}` 生成预填好的报告发给该单位，`nianbao remind` 生成催报通知；收到后用 `nianbao intake` 收取",
                         unit.id
                     )),
                 );

@@ -83,9 +83,14 @@ fn expand_folders(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf
 }
 
 /// Colour only on a terminal, and never when NO_COLOR is set.
-pub fn renderer() -> Renderer {
+pub fn color_enabled() -> bool {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if std::io::stdout().is_terminal() && !no_color {
+    std::io::stdout().is_terminal() && !no_color
+}
+
+/// The diagnostic renderer: styled only where colour is enabled.
+pub fn renderer() -> Renderer {
+    if color_enabled() {
         Renderer::styled()
     } else {
         Renderer::plain()

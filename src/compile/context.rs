@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::compile::numerals::{cn_date, cn_numeral};
 use crate::coverage::{TaskState, UnitCoverage};
 use crate::plan::{Plan, Role, Task, Unit};
+use crate::progress::progress;
 use crate::report::{Entry, FigureValue, Report, Status};
 
 /// Everything the report templates can use.
@@ -329,39 +330,28 @@ fn account(unit: &Unit, role: &'static str, e: &Entry) -> Account {
 /// leaves them); `date` is the signature date, if any.
 pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>) -> Context {
     let by_unit: HashMap<&str, &Report> = reports.iter().map(|r| (r.unit.as_str(), r)).collect();
-    let units: Vec<&Unit> = plan.reporting_units().collect();
-    let coverage: HashMap<&str, UnitCoverage> = units
+    let standing = progress(plan, year, reports);
+    let units: Vec<&Unit> = standing.iter().map(|p| p.unit).collect();
+    let coverage: HashMap<&str, &UnitCoverage> = standing
         .iter()
-        .map(|u| {
-            let report = by_unit.get(u.id.as_str()).copied();
-            (u.id.as_str(), UnitCoverage::of(plan, u, report))
-        })
+        .map(|p| (p.unit.id.as_str(), &p.coverage))
         .collect();
     let deadline = plan.deadline(year);
 
-    let submissions: Vec<SubmissionRow> = units
+    let submissions: Vec<SubmissionRow> = standing
         .iter()
-        .map(|u| {
-            let report = by_unit.get(u.id.as_str());
-            let cov = &coverage[u.id.as_str()];
-            let submitted = report.and_then(|r| r.submitted);
-            let days_late = match (submitted, deadline) {
-                (Some(s), Some(d)) if s > d => (s - d).num_days(),
-                _ => 0,
-            };
-            SubmissionRow {
-                unit: u.short.clone(),
-                kind: plan.kinds.of(u.kind).to_string(),
-                state: match (report, days_late) {
-                    (None, _) => "未报送",
-                    (Some(_), 0) => "已报送",
-                    _ => "逾期报送",
-                },
-                date: submitted.map(|d| d.to_string()).unwrap_or_default(),
-                days_late,
-                covered: cov.covered(),
-                assigned: cov.assigned.len(),
-            }
+        .map(|p| SubmissionRow {
+            unit: p.unit.short.clone(),
+            kind: plan.kinds.of(p.unit.kind).to_string(),
+            state: p.submission.label(),
+            date: p
+                .report
+                .and_then(|r| r.submitted)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            days_late: p.days_late,
+            covered: p.coverage.covered(),
+            assigned: p.coverage.assigned.len(),
         })
         .collect();
 
@@ -372,7 +362,7 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
         }
     }
     let pairs_assigned: usize = coverage.values().map(|c| c.assigned.len()).sum();
-    let pairs_covered: usize = coverage.values().map(UnitCoverage::covered).sum();
+    let pairs_covered: usize = coverage.values().map(|c| c.covered()).sum();
     let late = submissions.iter().filter(|s| s.state == "逾期报送").count();
     let overview = Overview {
         expected: units.len(),
@@ -445,7 +435,7 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
                 title: t.title.clone(),
                 cells: units
                     .iter()
-                    .map(|u| matrix_cell(plan, t, u, &coverage[u.id.as_str()]))
+                    .map(|u| matrix_cell(plan, t, u, coverage[u.id.as_str()]))
                     .collect(),
             })
             .collect(),

@@ -10,6 +10,15 @@ use crate::source::display_path;
 
 /// Writes `contents` to `path` atomically, creating the folder if needed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    write(path, contents, true)
+}
+
+/// Writes a new file atomically; fails if `path` exists, even if it appears meanwhile.
+pub fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
+    write(path, contents, false)
+}
+
+fn write(path: &Path, contents: &[u8], replace: bool) -> Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -31,7 +40,12 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     tmp.write_all(contents)
         .and_then(|_| tmp.as_file().sync_all())
         .with_context(|| format!("写入 {} 失败", display_path(path)))?;
-    tmp.persist(path)
+    let persisted = if replace {
+        tmp.persist(path)
+    } else {
+        tmp.persist_noclobber(path)
+    };
+    persisted
         .map_err(|e| e.error)
         .with_context(|| format!("无法保存 {}", display_path(path)))?;
     Ok(())

@@ -16,6 +16,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("report.md", include_str!("builtin/report.md")),
     ("report.html", include_str!("builtin/report.html")),
     ("report.css", include_str!("builtin/report.css")),
+    ("remind.md", include_str!("builtin/remind.md")),
 ];
 
 /// Where a template's text came from.

@@ -13,7 +13,7 @@ use crate::extract::{Cx, Fields, Spanned};
 use crate::node::{Node, Value, parse_yaml};
 use crate::plan::Plan;
 use crate::report::model::{
-    Contact, Entry, Figure, FigureValue, Project, ProjectState, Report, Status,
+    Contact, Entry, Figure, FigureValue, PLACEHOLDER_MARK, Project, ProjectState, Report, Status,
 };
 use crate::source::SourceFile;
 use crate::suggest::{closest, did_you_mean};
@@ -67,6 +67,9 @@ fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
     let submitted = submitted.and_then(|n| read_date(cx, &n, "submitted"));
     let contact = contact.and_then(|n| read_contact(cx, n));
     let summary = summary.and_then(|n| cx.text(&n, "summary"));
+    if let Some(text) = &summary {
+        placeholder_left(cx, text, "summary");
+    }
     let entries = tasks.and_then(|n| read_entries(cx, n, plan));
     let projects = projects
         .map(|n| read_projects(cx, n, plan))
@@ -77,6 +80,11 @@ fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
     let next_year = next_year
         .map(|n| cx.texts(n, "next_year"))
         .unwrap_or_default();
+    for (texts, path) in [(&problems, "problems"), (&next_year, "next_year")] {
+        for text in texts {
+            placeholder_left(cx, text, path);
+        }
+    }
 
     // Only the unit and year are essential: with them the report still counts as
     // submitted and its coverage can be shown, while the other problems are reported.
@@ -109,10 +117,10 @@ fn resolve_unit(cx: &mut Cx, plan: &Plan, name: Spanned<String>) -> Option<Spann
     }
     let guesses = closest(&name.value, plan.unit_names(), 3);
     let hint = if guesses.is_empty() {
-        "填写方案单位名单（方案文件中的 [[units]]）里的标识、全称或简称".to_string()
+        "填写方案单位名单里的标识、全称或简称，可用 `nianbao units` 查看名单".to_string()
     } else {
         format!(
-            "是否应为“{}”？单位名称以方案文件中的单位名单为准",
+            "是否应为“{}”？可用 `nianbao units` 查看名单",
             guesses.join("”或“")
         )
     };
@@ -140,8 +148,22 @@ fn check_year(cx: &mut Cx, year: Spanned<i64>) -> Option<Spanned<i32>> {
     }
 }
 
+/// Reports a scaffold placeholder left in a field; returns whether there was one.
+fn placeholder_left(cx: &mut Cx, text: &Spanned<String>, path: &str) -> bool {
+    if !text.value.contains(PLACEHOLDER_MARK) {
+        return false;
+    }
+    let d = Diagnostic::new(Code::Placeholder, format!("`{path}` 仍是模板中的占位文字"))
+        .hint("把“【请填写……】”换成实际内容");
+    cx.report(d, text.span.clone());
+    true
+}
+
 fn read_date(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<NaiveDate>> {
     let text = cx.text(node, path)?;
+    if placeholder_left(cx, &text, path) {
+        return None;
+    }
     match parse_date(&text.value) {
         Some(d) => Some(Spanned::new(d, text.span)),
         None => {
@@ -157,7 +179,9 @@ fn read_date(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<NaiveDate>>
 }
 
 fn nonempty(cx: &mut Cx, f: &mut Fields, key: &'static str, label: &'static str) -> Option<String> {
-    f.require_text(cx, key, label).map(|t| t.value)
+    let text = f.require_text(cx, key, label)?;
+    placeholder_left(cx, &text, &f.path_of(key));
+    Some(text.value)
 }
 
 fn read_contact(cx: &mut Cx, node: Node) -> Option<Contact> {
@@ -190,7 +214,7 @@ fn task_number(cx: &mut Cx, plan: &Plan, node: &Node, path: &str) -> Option<Span
                 Code::UnknownTask,
                 format!("方案中没有第 {} 项任务", n.value),
             )
-            .hint(format!("任务编号是方案中的 1—{last}，只写编号数字即可"));
+            .hint(format!("任务编号是方案中的 1—{last}，只写编号数字；可用 `nianbao tasks --unit 本单位` 查看分工"));
             cx.report(d, n.span);
             None
         }

@@ -1,0 +1,225 @@
+//! `nianbao status`: one row per reporting unit, grouped by kind, and the days left.
+
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use comfy_table::Color;
+use serde::Serialize;
+
+use crate::Outcome;
+use crate::cli::{Global, StatusArgs, TableFormat};
+use crate::cmd::{colored, table};
+use crate::compile::numerals::cn_date;
+use crate::plan::UnitKind;
+use crate::progress::{Submission, UnitProgress, progress};
+use crate::report::Status;
+use crate::year::{Year, today};
+
+/// One unit's row, as JSON and CSV show it.
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    unit: &'a str,
+    kind: &'a str,
+    state: &'static str,
+    date: String,
+    days_late: i64,
+    covered: usize,
+    assigned: usize,
+    behind: usize,
+    not_started: usize,
+    owed_lead_tasks: Vec<u32>,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    year: i32,
+    today: NaiveDate,
+    deadline: Option<NaiveDate>,
+    /// Days until the deadline; negative once it has passed.
+    days_left: Option<i64>,
+    received: usize,
+    expected: usize,
+    late: usize,
+    pairs_covered: usize,
+    pairs_assigned: usize,
+    units: Vec<Row<'a>>,
+}
+
+fn row<'a>(year: &'a Year, p: &UnitProgress<'a>) -> Row<'a> {
+    Row {
+        id: &p.unit.id,
+        unit: &p.unit.short,
+        kind: year.plan.kinds.of(p.unit.kind),
+        state: p.submission.label(),
+        date: p
+            .report
+            .and_then(|r| r.submitted)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        days_late: p.days_late,
+        covered: p.coverage.covered(),
+        assigned: p.coverage.assigned.len(),
+        behind: p.count(Status::Behind),
+        not_started: p.count(Status::NotStarted),
+        owed_lead_tasks: p.owed_lead_tasks(),
+    }
+}
+
+/// A sentence about the deadline: days left, today, or days overdue.
+pub fn deadline_sentence(deadline: Option<NaiveDate>, today: NaiveDate) -> String {
+    match deadline {
+        None => "方案未规定有效的截止日期".to_string(),
+        Some(d) => {
+            let days = (d - today).num_days();
+            let when = match days {
+                1.. => format!("还剩 {days} 天"),
+                0 => "今天截止".to_string(),
+                _ => format!("已过截止日期 {} 天", -days),
+            };
+            format!(
+                "截止日期 {}，{when}（今天是 {}）",
+                cn_date(d),
+                cn_date(today)
+            )
+        }
+    }
+}
+
+/// Runs `status`.
+pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
+    let year = Year::load(global)?;
+    let today = today(global)?;
+    let standing = progress(&year.plan, year.year, &year.reports);
+    let deadline = year.plan.deadline(year.year);
+    let summary = Summary {
+        year: year.year,
+        today,
+        deadline,
+        days_left: deadline.map(|d| (d - today).num_days()),
+        received: standing.iter().filter(|p| p.report.is_some()).count(),
+        expected: standing.len(),
+        late: standing
+            .iter()
+            .filter(|p| p.submission == Submission::Late)
+            .count(),
+        pairs_covered: standing.iter().map(|p| p.coverage.covered()).sum(),
+        pairs_assigned: standing.iter().map(|p| p.coverage.assigned.len()).sum(),
+        units: standing.iter().map(|p| row(&year, p)).collect(),
+    };
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        TableFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &summary)?;
+            writeln!(out)?;
+        }
+        TableFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "标识",
+                "单位",
+                "类别",
+                "报送状态",
+                "报送日期",
+                "逾期天数",
+                "已覆盖任务",
+                "分工任务",
+                "滞后",
+                "未启动",
+                "尚欠牵头任务",
+            ])?;
+            for r in &summary.units {
+                let owed: Vec<String> = r.owed_lead_tasks.iter().map(u32::to_string).collect();
+                w.write_record([
+                    r.id.to_string(),
+                    r.unit.to_string(),
+                    r.kind.to_string(),
+                    r.state.to_string(),
+                    r.date.clone(),
+                    r.days_late.to_string(),
+                    r.covered.to_string(),
+                    r.assigned.to_string(),
+                    r.behind.to_string(),
+                    r.not_started.to_string(),
+                    owed.join("、"),
+                ])?;
+            }
+            w.flush()?;
+        }
+        TableFormat::Table => print_table(&mut out, &year, &standing, &summary)?,
+    }
+    Ok(Outcome::Clean)
+}
+
+fn print_table(
+    out: &mut impl Write,
+    year: &Year,
+    standing: &[UnitProgress],
+    summary: &Summary,
+) -> Result<()> {
+    writeln!(out, "{} 年度报送进度\n", year.year)?;
+    for kind in [UnitKind::Department, UnitKind::Central, UnitKind::Region] {
+        let group: Vec<&UnitProgress> = standing.iter().filter(|p| p.unit.kind == kind).collect();
+        if group.is_empty() {
+            continue;
+        }
+        writeln!(out, "{}（{} 个）", year.plan.kinds.of(kind), group.len())?;
+        let mut t = table(&[
+            "单位",
+            "报送状态",
+            "报送日期",
+            "任务覆盖",
+            "滞后",
+            "未启动",
+            "尚欠牵头任务",
+        ]);
+        for p in group {
+            let r = row(year, p);
+            let color = match p.submission {
+                Submission::Missing => Some(Color::Red),
+                Submission::Late => Some(Color::Yellow),
+                Submission::OnTime => None,
+            };
+            let coverage_color = (r.covered < r.assigned).then_some(Color::Yellow);
+            let owed: Vec<String> = r.owed_lead_tasks.iter().map(u32::to_string).collect();
+            t.add_row(vec![
+                colored(r.unit, None),
+                colored(
+                    if r.days_late > 0 {
+                        format!("逾期{}天", r.days_late)
+                    } else {
+                        r.state.to_string()
+                    },
+                    color,
+                ),
+                colored(if r.date.is_empty() { "—" } else { &r.date }, None),
+                colored(format!("{}/{}", r.covered, r.assigned), coverage_color),
+                colored(r.behind, None),
+                colored(r.not_started, None),
+                colored(owed.join("、"), None),
+            ]);
+        }
+        writeln!(out, "{t}\n")?;
+    }
+    let percent = if summary.pairs_assigned == 0 {
+        0.0
+    } else {
+        100.0 * summary.pairs_covered as f64 / summary.pairs_assigned as f64
+    };
+    writeln!(
+        out,
+        "已收到 {}/{} 份报告（其中逾期 {} 份）；分工任务覆盖 {}/{} 项次（{percent:.1}%）",
+        summary.received,
+        summary.expected,
+        summary.late,
+        summary.pairs_covered,
+        summary.pairs_assigned
+    )?;
+    writeln!(
+        out,
+        "{}",
+        deadline_sentence(summary.deadline, summary.today)
+    )?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! Where each reporting unit stands in a year: submitted or not, late or not, which
+//! assigned tasks it has covered. `status`, `missing`, `remind` and `compile` all read it.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::coverage::UnitCoverage;
+use crate::plan::{Plan, Role, Unit};
+use crate::report::{Report, Status};
+
+/// Whether and when a unit's report arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Submission {
+    /// Received by the deadline.
+    OnTime,
+    /// Received after the deadline.
+    Late,
+    /// Not received.
+    Missing,
+}
+
+impl Submission {
+    /// The Chinese word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Submission::OnTime => "已报送",
+            Submission::Late => "逾期报送",
+            Submission::Missing => "未报送",
+        }
+    }
+}
+
+/// One reporting unit's standing.
+#[derive(Debug)]
+pub struct UnitProgress<'a> {
+    /// The unit.
+    pub unit: &'a Unit,
+    /// Its report, if received.
+    pub report: Option<&'a Report>,
+    /// Its assigned tasks and how they stand.
+    pub coverage: UnitCoverage,
+    /// On time, late or missing.
+    pub submission: Submission,
+    /// Days after the deadline (0 when on time or missing).
+    pub days_late: i64,
+}
+
+impl UnitProgress<'_> {
+    /// Entries with the given status.
+    pub fn count(&self, status: Status) -> usize {
+        self.report
+            .map(|r| r.entries.iter().filter(|e| e.status == status).count())
+            .unwrap_or(0)
+    }
+
+    /// Lead tasks not yet covered.
+    pub fn owed_lead_tasks(&self) -> Vec<u32> {
+        self.coverage
+            .gaps()
+            .filter(|a| a.role == Role::Lead)
+            .map(|a| a.task)
+            .collect()
+    }
+
+    /// Whether anything is outstanding: no report, or an assigned task not covered.
+    pub fn is_outstanding(&self) -> bool {
+        self.report.is_none() || self.coverage.gaps().next().is_some()
+    }
+}
+
+/// The standing of every reporting unit, in plan order.
+pub fn progress<'a>(plan: &'a Plan, year: i32, reports: &'a [Report]) -> Vec<UnitProgress<'a>> {
+    let by_unit: HashMap<&str, &Report> = reports.iter().map(|r| (r.unit.as_str(), r)).collect();
+    let deadline = plan.deadline(year);
+    plan.reporting_units()
+        .map(|unit| {
+            let report = by_unit.get(unit.id.as_str()).copied();
+            let days_late = match (report.and_then(|r| r.submitted), deadline) {
+                (Some(s), Some(d)) if s > d => (s - d).num_days(),
+                _ => 0,
+            };
+            let submission = match (report, days_late) {
+                (None, _) => Submission::Missing,
+                (Some(_), 0) => Submission::OnTime,
+                _ => Submission::Late,
+            };
+            UnitProgress {
+                unit,
+                report,
+                coverage: UnitCoverage::of(plan, unit, report),
+                submission,
+                days_late,
+            }
+        })
+        .collect()
+}
