@@ -133,6 +133,10 @@ fn history_path(dir: &Path, id: &str) -> PathBuf {
     path
 }
 
+fn json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
 /// What changed between two versions of a unit's report, in one sentence.
 pub fn changes(old: &Report, new: &Report) -> String {
     let numbers = |r: &Report| r.entries.iter().map(|e| e.task).collect::<Vec<_>>();
@@ -151,10 +155,7 @@ pub fn changes(old: &Report, new: &Report) -> String {
     let changed: Vec<u32> = new
         .entries
         .iter()
-        .filter(|e| {
-            old.entry(e.task)
-                .is_some_and(|o| serde_json::to_value(o).ok() != serde_json::to_value(e).ok())
-        })
+        .filter(|e| old.entry(e.task).is_some_and(|o| json(o) != json(e)))
         .map(|e| e.task)
         .collect();
     let mut parts = Vec::new();
@@ -167,19 +168,21 @@ pub fn changes(old: &Report, new: &Report) -> String {
     if !changed.is_empty() {
         parts.push(format!("修改了任务 {} 的内容", join(changed)));
     }
-    let others = |r: &Report| {
-        serde_json::to_value((
-            &r.submitted,
-            &r.contact,
-            &r.summary,
-            &r.projects,
-            &r.problems,
-            &r.next_year,
-        ))
-        .ok()
-    };
-    if others(old) != others(new) {
-        parts.push("修改了报送日期、联系人、总体情况、重大工程、问题或打算".to_string());
+    let fields: [(&str, bool); 6] = [
+        ("报送日期", json(&old.submitted) == json(&new.submitted)),
+        ("联系人", json(&old.contact) == json(&new.contact)),
+        ("总体情况", json(&old.summary) == json(&new.summary)),
+        ("重大工程", json(&old.projects) == json(&new.projects)),
+        ("存在的问题", json(&old.problems) == json(&new.problems)),
+        ("下一年度打算", json(&old.next_year) == json(&new.next_year)),
+    ];
+    let other: Vec<&str> = fields
+        .iter()
+        .filter(|(_, same)| !same)
+        .map(|(n, _)| *n)
+        .collect();
+    if !other.is_empty() {
+        parts.push(format!("修改了{}", other.join("、")));
     }
     if parts.is_empty() {
         "与原报告相比内容没有变化".to_string()
