@@ -292,3 +292,6 @@ fn broken_report_file_is_not_listed_as_missing() {
 
 #[path = "compile/mod.rs"]
 mod compile;
+
+#[path = "workflow/mod.rs"]
+mod workflow;

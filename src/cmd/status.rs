@@ -115,6 +115,8 @@ pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
             writeln!(out)?;
         }
         TableFormat::Csv => {
+            // A byte-order mark so that Excel and WPS open the UTF-8 file as Chinese text.
+            out.write_all("\u{feff}".as_bytes())?;
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
                 "标识",
