@@ -261,3 +261,24 @@ fn every_subcommand_has_chinese_help_with_an_example() {
         );
     }
 }
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    let ws = Workspace::new("completions", &[]);
+    let bash = ws.run(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    let script = stdout(&bash);
+    assert!(
+        script.contains("_nianbao") && script.contains("intake"),
+        "bash completion"
+    );
+    let man = ws.run(&["man"]);
+    assert_eq!(man.status.code(), Some(0));
+    let page = stdout(&man);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH nianbao"),
+        "{}",
+        &page[..200.min(page.len())]
+    );
+    assert!(page.contains("compile"));
+}
