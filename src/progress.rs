@@ -55,6 +55,14 @@ impl UnitProgress<'_> {
             .unwrap_or(0)
     }
 
+    /// The submission date as 2026-12-20, or empty when there is none.
+    pub fn date(&self) -> String {
+        self.report
+            .and_then(|r| r.submitted)
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }
+
     /// Lead tasks not yet covered.
     pub fn owed_lead_tasks(&self) -> Vec<u32> {
         self.coverage

@@ -25,18 +25,26 @@ pub struct Year {
     pub unreadable: bool,
 }
 
+/// Loads the plan alone. Fails (exit 2) when it is unusable, printing its findings.
+pub fn load_plan(global: &Global) -> Result<(Plan, Vec<Diagnostic>)> {
+    let plan_path = find_plan(Some(&global.plan))?;
+    let (plan, diags) = read_plan(&plan_path)?;
+    match plan {
+        Some(plan) => Ok((plan, diags)),
+        None => {
+            print_errors(&diags);
+            bail!(UsageError(
+                "方案文件有错误，请先改正（运行 `nianbao check` 可查看全部问题）".into()
+            ))
+        }
+    }
+}
+
 impl Year {
     /// Loads the plan and checks the year's reports. Fails (exit 2) when the plan is
     /// unusable, printing its findings.
     pub fn load(global: &Global) -> Result<Year> {
-        let plan_path = find_plan(Some(&global.plan))?;
-        let (plan, mut diags) = read_plan(&plan_path)?;
-        let Some(plan) = plan else {
-            print_errors(&diags);
-            bail!(UsageError(
-                "方案文件有错误，请先改正（运行 `nianbao check` 可查看全部问题）".into()
-            ));
-        };
+        let (plan, mut diags) = load_plan(global)?;
         let year = pick_year(&global.reports, global.year)?;
         let files = report_files(&global.reports, year)?;
         let checked = check_reports(&plan, &files, Scope::WholeYear(year));

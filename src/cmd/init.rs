@@ -13,17 +13,12 @@ use crate::compile::output::write_new;
 use crate::plan::{Plan, Unit};
 use crate::report::PLACEHOLDER_MARK;
 use crate::source::display_path;
-use crate::workspace::{UsageError, find_plan, read_plan, years};
-use crate::year::{print_errors, today};
+use crate::workspace::{UsageError, years};
+use crate::year::{load_plan, today};
 
 /// Runs `init`.
 pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
-    let path = find_plan(Some(&global.plan))?;
-    let (plan, diags) = read_plan(&path)?;
-    let Some(plan) = plan else {
-        print_errors(&diags);
-        return Err(UsageError("方案文件有错误，请先运行 `nianbao check` 改正".into()).into());
-    };
+    let (plan, _) = load_plan(global)?;
     let unit = find_unit(&plan, &args.unit)?;
     let year = match global.year {
         Some(y) => y,

@@ -12,17 +12,11 @@ use crate::diag::Severity;
 use crate::plan::Plan;
 use crate::report::{Report, load_report};
 use crate::source::{SourceFile, display_path};
-use crate::workspace::{UsageError, find_plan, read_plan};
-use crate::year::print_errors;
+use crate::year::{load_plan, print_errors};
 
 /// Runs `intake`.
 pub fn execute(global: &Global, args: &IntakeArgs) -> Result<Outcome> {
-    let path = find_plan(Some(&global.plan))?;
-    let (plan, diags) = read_plan(&path)?;
-    let Some(plan) = plan else {
-        print_errors(&diags);
-        return Err(UsageError("方案文件有错误，请先运行 `nianbao check` 改正".into()).into());
-    };
+    let (plan, _) = load_plan(global)?;
     let mut outcome = Outcome::Clean;
     for file in &args.files {
         let result = intake_one(&plan, &global.reports, file)?;

@@ -9,16 +9,18 @@ use crate::Outcome;
 use crate::cli::{Global, ListFormat, TasksArgs, UnitsArgs};
 use crate::cmd::{find_unit, table};
 use crate::plan::{Plan, Role};
-use crate::workspace::{find_plan, read_plan};
-use crate::year::print_errors;
+use crate::year::load_plan;
 
 fn load(global: &Global) -> Result<Plan> {
-    let path = find_plan(Some(&global.plan))?;
-    let (plan, diags) = read_plan(&path)?;
-    plan.ok_or_else(|| {
-        print_errors(&diags);
-        crate::workspace::UsageError("方案文件有错误，请先运行 `nianbao check` 改正".into()).into()
-    })
+    Ok(load_plan(global)?.0)
+}
+
+/// Prints rows as pretty JSON.
+fn print_json(rows: &impl Serialize) -> Result<Outcome> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, rows)?;
+    writeln!(out)?;
+    Ok(Outcome::Clean)
 }
 
 #[derive(Serialize)]
@@ -62,12 +64,10 @@ pub fn tasks(global: &Global, args: &TasksArgs) -> Result<Outcome> {
             })
         })
         .collect();
-    let mut out = std::io::stdout().lock();
     if args.format == ListFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
-        return Ok(Outcome::Clean);
+        return print_json(&rows);
     }
+    let mut out = std::io::stdout().lock();
     let mut t = match unit {
         Some(_) => table(&["编号", "任务", "本单位", "牵头单位"]),
         None => table(&["编号", "任务", "牵头单位", "参与单位"]),
@@ -138,12 +138,10 @@ pub fn units(global: &Global, args: &UnitsArgs) -> Result<Outcome> {
             }
         })
         .collect();
-    let mut out = std::io::stdout().lock();
     if args.format == ListFormat::Json {
-        serde_json::to_writer_pretty(&mut out, &rows)?;
-        writeln!(out)?;
-        return Ok(Outcome::Clean);
+        return print_json(&rows);
     }
+    let mut out = std::io::stdout().lock();
     let mut t = table(&["标识", "全称", "简称", "类别", "牵头", "参与"]);
     for r in &rows {
         t.add_row(vec![

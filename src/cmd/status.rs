@@ -53,11 +53,7 @@ fn row<'a>(year: &'a Year, p: &UnitProgress<'a>) -> Row<'a> {
         unit: &p.unit.short,
         kind: year.plan.kinds.of(p.unit.kind),
         state: p.submission.label(),
-        date: p
-            .report
-            .and_then(|r| r.submitted)
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        date: p.date(),
         days_late: p.days_late,
         covered: p.coverage.covered(),
         assigned: p.coverage.assigned.len(),

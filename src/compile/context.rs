@@ -344,11 +344,7 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
             unit: p.unit.short.clone(),
             kind: plan.kinds.of(p.unit.kind).to_string(),
             state: p.submission.label(),
-            date: p
-                .report
-                .and_then(|r| r.submitted)
-                .map(|d| d.to_string())
-                .unwrap_or_default(),
+            date: p.date(),
             days_late: p.days_late,
             covered: p.coverage.covered(),
             assigned: p.coverage.assigned.len(),
