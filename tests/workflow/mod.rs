@@ -282,3 +282,64 @@ fn completions_and_man_page_are_generated() {
     );
     assert!(page.contains("compile"));
 }
+
+#[test]
+fn missing_lists_exactly_what_check_calls_uncovered() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(args)
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let check = run(&["check", "--format", "json"]);
+    let mut from_check: Vec<(String, u64)> = check
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "NB403" || f["code"] == "NB404")
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            let id = Path::new(file)
+                .file_stem()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            let msg = f["message"].as_str().unwrap();
+            let n = msg.split("第 ").nth(1).unwrap().split(' ').next().unwrap();
+            (id, n.parse().unwrap())
+        })
+        .collect();
+    let missing = run(&["missing", "--format", "json"]);
+    let mut from_missing: Vec<(String, u64)> = missing
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["report_missing"] == false)
+        .flat_map(|o| {
+            let id = o["id"].as_str().unwrap().to_string();
+            o["tasks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |t| (id.clone(), t["task"].as_u64().unwrap()))
+        })
+        .collect();
+    from_check.sort();
+    from_missing.sort();
+    assert_eq!(from_missing, from_check);
+    let missing_units = missing
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["report_missing"] == true)
+        .count();
+    let nb401 = check
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "NB401")
+        .count();
+    assert_eq!(missing_units, nb401);
+}
