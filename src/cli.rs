@@ -40,6 +40,9 @@ pub struct Global {
     /// 把这一天当作“今天”（YYYY-MM-DD），用于成文日期等；默认取 SOURCE_DATE_EPOCH 或不写日期
     #[arg(long, global = true, value_name = "日期")]
     pub today: Option<String>,
+    /// 单个输入文件的大小上限（MiB），超过的文件不读取
+    #[arg(long, global = true, value_name = "MiB", default_value_t = 16)]
+    pub max_file_size: u64,
 }
 
 /// Output formats for findings.

@@ -69,6 +69,8 @@ codes! {
     Syntax = "NB004", Error, "语法错误";
     /// The file has no content.
     Empty = "NB005", Error, "文件为空";
+    /// The file is larger than the size limit and was not read.
+    TooLarge = "NB006", Error, "文件过大";
     /// A value has the wrong type (text where a list is expected, and so on).
     WrongType = "NB101", Error, "类型不对";
     /// A required field is absent or empty.

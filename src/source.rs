@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
@@ -46,13 +47,42 @@ impl SourceFile {
     /// encoding problem is returned as a diagnostic next to the text, or as `Err` when
     /// the bytes cannot be decoded at all.
     pub fn read(path: &Path) -> Result<(SourceFile, Option<Diagnostic>), Box<Diagnostic>> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let unreadable = |e: std::io::Error| {
             Box::new(
                 Diagnostic::new(Code::Unreadable, format!("无法读取文件：{}", io_reason(&e)))
                     .in_file(path)
                     .hint("确认文件存在、不是文件夹，并且当前用户有读取权限"),
             )
-        })?;
+        };
+        // Refuse an oversized file before reading it, and never read more than the limit
+        // even if the file grows meanwhile.
+        let limit = max_file_size();
+        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let meta = file.metadata().map_err(unreadable)?;
+        if meta.is_dir() {
+            return Err(unreadable(std::io::Error::from(
+                std::io::ErrorKind::IsADirectory,
+            )));
+        }
+        let too_big = || {
+            Box::new(
+                Diagnostic::new(
+                    Code::TooLarge,
+                    format!("文件过大：超过 {} 的上限，没有读取", human_size(limit)),
+                )
+                .in_file(path)
+                .hint("年度报告通常只有几十 KB；请确认没有发错文件。确需处理大文件时可用 --max-file-size 调高上限（单位 MiB）"),
+            )
+        };
+        if meta.len() > limit {
+            return Err(too_big());
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
+            .map_err(unreadable)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_big());
+        }
         let (text, note) = decode(path, &bytes)?;
         Ok((SourceFile::from_text(path, text), note))
     }
@@ -125,6 +155,29 @@ impl SourceFile {
     }
 }
 
+static MAX_FILE_SIZE: AtomicU64 = AtomicU64::new(DEFAULT_MAX_FILE_SIZE);
+
+/// The default limit on an input file's size: 16 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Sets the largest input file that will be read, in bytes.
+pub fn set_max_file_size(bytes: u64) {
+    MAX_FILE_SIZE.store(bytes, Ordering::Relaxed);
+}
+
+/// The largest input file that will be read, in bytes.
+pub fn max_file_size() -> u64 {
+    MAX_FILE_SIZE.load(Ordering::Relaxed)
+}
+
+fn human_size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", bytes / (1024 * 1024))
+    } else {
+        format!("{bytes} 字节")
+    }
+}
+
 /// Shows a path with forward slashes, so messages and snapshots read the same everywhere.
 pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
@@ -163,6 +216,17 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<Diagnostic>), Box
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok((text.to_owned(), None)),
+        // Valid UTF-8 up to a character cut off at the very end: a truncated copy.
+        Err(e) if e.error_len().is_none() => {
+            let text = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+            let note = Diagnostic::new(
+                Code::Encoding,
+                "文件末尾有一个不完整的字符，文件可能在传输或复制中被截断",
+            )
+            .in_file(path)
+            .hint("请对照原文件检查结尾的内容是否完整，必要时请报送单位重新发送");
+            Ok((text, Some(note)))
+        }
         Err(utf8_error) => {
             let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
             if had_errors || !looks_like_text(&text) {
@@ -251,6 +315,15 @@ mod tests {
     fn binary_junk_is_refused_with_the_byte_offset() {
         let err = decode(Path::new("x.yaml"), b"PK\x03\x04\x00\x00\xff\xfe\x00").unwrap_err();
         assert!(err.message.contains("第 7 个字节"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_character_cut_off_at_the_end_is_named_as_truncation() {
+        let mut bytes = "summary: 完成".as_bytes().to_vec();
+        bytes.pop();
+        let (text, note) = decode(Path::new("x.yaml"), &bytes).unwrap();
+        assert_eq!(text, "summary: 完");
+        assert!(note.unwrap().message.contains("截断"));
     }
 
     #[test]

@@ -193,6 +193,10 @@ const FIXTURE_RUNS: &[(&str, &[&str])] = &[
         ],
     ),
     ("tests/fixtures/clean", &["check", "--year", "2030"]),
+    (
+        "tests/fixtures/encodings",
+        &["--max-file-size", "0", "--plan", "../clean/plan", "check", "gbk.yaml"],
+    ),
 ];
 
 #[test]
@@ -295,3 +299,6 @@ mod compile;
 
 #[path = "workflow/mod.rs"]
 mod workflow;
+
+#[path = "hostile/mod.rs"]
+mod hostile;

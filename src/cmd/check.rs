@@ -69,11 +69,15 @@ pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
     })
 }
 
-/// A folder among the paths stands for the report files in it.
+/// A folder among the paths stands for the report files in it. A folder named like a
+/// report (`x.yaml`) was meant as a file, and is reported as unreadable.
 fn expand_folders(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
+        let named_like_a_file = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+        if path.is_dir() && !named_like_a_file {
             files.extend(crate::workspace::yaml_files(path)?);
         } else {
             files.push(path.clone());

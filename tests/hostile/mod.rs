@@ -1,0 +1,336 @@
+//! Hostile inputs: every malformed file a tired clerk or a broken mail client can produce
+//! gets a clear answer with its place; no command panics, hangs, modifies an input or
+//! leaves a half-written output.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+const DIR: &str = "tests/fixtures/hostile";
+
+#[derive(serde::Deserialize)]
+struct Cases {
+    case: Vec<Case>,
+}
+
+#[derive(serde::Deserialize)]
+struct Case {
+    file: String,
+    what: String,
+    exit: i32,
+    expect: Vec<String>,
+}
+
+fn cases() -> Vec<Case> {
+    let text = std::fs::read_to_string(format!("{DIR}/cases.toml")).unwrap();
+    toml::from_str::<Cases>(&text).unwrap().case
+}
+
+fn nianbao(cwd: &Path, args: &[&str]) -> (Output, Duration) {
+    let start = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    (out, start.elapsed())
+}
+
+/// No panic: the process ended with one of nianbao's own codes and said nothing of a bug.
+fn assert_no_panic(out: &Output, what: &str) {
+    let code = out.status.code();
+    assert!(matches!(code, Some(0..=2)), "{what}: exit {code:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("内部出错") && !stderr.contains("panicked"),
+        "{what}: {stderr}"
+    );
+}
+
+fn findings(out: &Output) -> Vec<serde_json::Value> {
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn assert_answers(found: &[serde_json::Value], expect: &[String], what: &str) {
+    for f in found {
+        assert!(
+            f["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{what}: empty message"
+        );
+        if f["code"] != "NB401" {
+            assert!(
+                f["file"].is_string(),
+                "{what}: a finding without its file: {f}"
+            );
+        }
+    }
+    for e in expect {
+        let (code, line) = match e.split_once('@') {
+            Some((c, l)) => (c, Some(l.parse::<u64>().unwrap())),
+            None => (e.as_str(), None),
+        };
+        let hit = found
+            .iter()
+            .any(|f| f["code"] == code && line.is_none_or(|l| f["line"].as_u64() == Some(l)));
+        assert!(hit, "{what}: expected {e}, got {found:#?}");
+    }
+}
+
+#[test]
+fn every_hostile_file_gets_its_answer_with_a_place() {
+    let mut worst = (Duration::ZERO, String::new());
+    for case in cases() {
+        let file = format!("2026/{}", case.file);
+        let (out, took) = nianbao(
+            Path::new(DIR),
+            &[
+                "--plan",
+                "../../../plan",
+                "check",
+                &file,
+                "--format",
+                "json",
+            ],
+        );
+        assert_no_panic(&out, &case.file);
+        assert_eq!(
+            out.status.code(),
+            Some(case.exit),
+            "{}: {}",
+            case.file,
+            case.what
+        );
+        assert_answers(&findings(&out), &case.expect, &case.file);
+        if took > worst.0 {
+            worst = (took, case.file.clone());
+        }
+    }
+    eprintln!(
+        "hostile files: worst check took {:?} ({})",
+        worst.0, worst.1
+    );
+}
+
+#[test]
+fn the_docs_table_lists_every_hostile_case() {
+    let doc = std::fs::read_to_string("docs/hostile-inputs.md").unwrap();
+    for case in cases() {
+        assert!(
+            doc.contains(&format!("`{}`", case.file)),
+            "docs/hostile-inputs.md lacks {}",
+            case.file
+        );
+    }
+    for name in GENERATED {
+        assert!(
+            doc.contains(&format!("`{name}`")),
+            "docs/hostile-inputs.md lacks {name}"
+        );
+    }
+}
+
+/// Cases made at test time: too big to commit, or not files at all.
+const GENERATED: [&str; 5] = [
+    "ten-thousand-entries.yaml",
+    "five-mb-progress.yaml",
+    "over-size-limit.yaml",
+    "directory.yaml",
+    "broken-symlink.yaml",
+];
+
+/// A scratch workspace: the shipped plan, and every hostile file as the year's reports.
+struct Workspace(PathBuf);
+
+impl Workspace {
+    fn new(name: &str) -> Workspace {
+        let dir =
+            std::env::temp_dir().join(format!("nianbao-hostile-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let year = dir.join("reports/2026");
+        std::fs::create_dir_all(&year).unwrap();
+        std::fs::create_dir_all(dir.join("plan")).unwrap();
+        std::fs::copy(
+            "plan/meili-ningxia.toml",
+            dir.join("plan/meili-ningxia.toml"),
+        )
+        .unwrap();
+        for case in cases() {
+            std::fs::copy(format!("{DIR}/2026/{}", case.file), year.join(&case.file)).unwrap();
+        }
+        let good = std::fs::read_to_string("reports/2026/caizheng.yaml").unwrap();
+        let entries: String = (0..10_000)
+            .map(|i| {
+                format!(
+                    "  - task: {}\n    status: 已完成\n    progress: 第{i}条\n",
+                    100 + i
+                )
+            })
+            .collect();
+        let many = good.replace("unit: 财政厅", "unit: 科技厅").replacen(
+            "tasks:\n",
+            &format!("tasks:\n{entries}"),
+            1,
+        );
+        std::fs::write(year.join("ten-thousand-entries.yaml"), many).unwrap();
+        let long = "长".repeat(5 * 1024 * 1024 / 3);
+        let big = good.replace("unit: 财政厅", "unit: 教育厅").replacen(
+            "安排清洁取暖和新能源发展资金6.2亿元。",
+            &long,
+            1,
+        );
+        std::fs::write(year.join("five-mb-progress.yaml"), big).unwrap();
+        std::fs::write(
+            year.join("over-size-limit.yaml"),
+            vec![b'#'; 17 * 1024 * 1024],
+        )
+        .unwrap();
+        std::fs::create_dir_all(year.join("directory.yaml")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(
+            "/nonexistent/nianbao/report.yaml",
+            year.join("broken-symlink.yaml"),
+        )
+        .unwrap();
+        Workspace(dir)
+    }
+
+    /// A hash of every file under the workspace's inputs, to prove nothing was modified.
+    fn snapshot(&self) -> BTreeMap<PathBuf, u64> {
+        fn walk(dir: &Path, out: &mut BTreeMap<PathBuf, u64>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                let meta = std::fs::symlink_metadata(&path).unwrap();
+                if meta.is_dir() {
+                    walk(&path, out);
+                } else if meta.is_file() {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    std::fs::read(&path).unwrap().hash(&mut h);
+                    out.insert(path, h.finish());
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&self.0.join("plan"), &mut out);
+        walk(&self.0.join("reports"), &mut out);
+        out
+    }
+
+    /// Temporary files left behind anywhere in the workspace (there must be none).
+    fn leftovers(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if std::fs::symlink_metadata(&path).unwrap().is_dir() {
+                    walk(&path, out);
+                } else if entry.file_name().to_string_lossy().starts_with(".nianbao-") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.0, &mut out);
+        out
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn generated_hostile_inputs_get_clear_answers() {
+    let ws = Workspace::new("generated");
+    let expect: [(&str, Option<i32>, &[&str]); 5] = [
+        ("ten-thousand-entries.yaml", Some(1), &["NB202"]),
+        ("five-mb-progress.yaml", Some(1), &[]),
+        ("over-size-limit.yaml", Some(1), &["NB006"]),
+        ("directory.yaml", Some(2), &["NB001"]),
+        ("broken-symlink.yaml", Some(2), &["NB001"]),
+    ];
+    for (file, exit, codes) in expect {
+        let rel = format!("reports/2026/{file}");
+        let (out, took) = nianbao(&ws.0, &["check", &rel, "--format", "json"]);
+        assert_no_panic(&out, file);
+        assert_eq!(out.status.code(), exit, "{file}");
+        let codes: Vec<String> = codes.iter().map(|c| c.to_string()).collect();
+        assert_answers(&findings(&out), &codes, file);
+        assert!(took < Duration::from_secs(30), "{file} took {took:?}");
+        eprintln!("{file}: check took {took:?}");
+    }
+}
+
+#[test]
+fn no_command_panics_modifies_an_input_or_leaves_a_partial_output() {
+    let ws = Workspace::new("commands");
+    let before = ws.snapshot();
+    let runs: &[&[&str]] = &[
+        &["check"],
+        &["check", "--format", "json"],
+        &["status"],
+        &["status", "--format", "csv"],
+        &["missing"],
+        &["compile", "--format", "md,html,json"],
+        &["remind", "--today", "2026-12-20"],
+        &["tasks", "--unit", "水利厅"],
+        &["units"],
+        &["templates"],
+    ];
+    let mut worst = (Duration::ZERO, String::new());
+    for args in runs {
+        let (out, took) = nianbao(&ws.0, args);
+        let what = args.join(" ");
+        assert_no_panic(&out, &what);
+        if took > worst.0 {
+            worst = (took, what);
+        }
+    }
+    // compile refuses while inputs have errors: nothing at all is written.
+    assert!(!ws.0.join("out/2026/report.md").exists());
+    assert!(!ws.0.join("out/2026/report.html").exists());
+    // intake every hostile file into the same workspace: refused files store nothing,
+    // accepted ones are filed under their unit; the received files are never touched.
+    for entry in std::fs::read_dir(format!("{DIR}/2026")).unwrap().flatten() {
+        let received = ws.0.join("received.yaml");
+        std::fs::copy(entry.path(), &received).unwrap();
+        let bytes = std::fs::read(&received).unwrap();
+        let (out, _) = nianbao(&ws.0, &["intake", "received.yaml"]);
+        assert_no_panic(&out, &format!("intake {}", entry.path().display()));
+        assert_eq!(
+            std::fs::read(&received).unwrap(),
+            bytes,
+            "intake modified its input"
+        );
+    }
+    let after = ws.snapshot();
+    for (path, hash) in &before {
+        let filed_by_intake = path.starts_with(ws.0.join("reports/2026/history"))
+            || path.file_name().is_some_and(|n| n == "caizheng.yaml");
+        if !filed_by_intake {
+            assert_eq!(
+                after.get(path),
+                Some(hash),
+                "{} was modified",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        ws.leftovers().is_empty(),
+        "temporary files left: {:?}",
+        ws.leftovers()
+    );
+    eprintln!(
+        "commands on hostile inputs: worst took {:?} ({})",
+        worst.0, worst.1
+    );
+}
