@@ -40,9 +40,33 @@ pub struct Global {
     /// 把这一天当作“今天”（YYYY-MM-DD），用于成文日期等；默认取 SOURCE_DATE_EPOCH 或不写日期
     #[arg(long, global = true, value_name = "日期")]
     pub today: Option<String>,
-    /// 单个输入文件的大小上限（MiB），超过的文件不读取
-    #[arg(long, global = true, value_name = "MiB", default_value_t = 16)]
+    /// 单个输入文件的大小上限，如 16M、512K；超过的文件不读取
+    #[arg(long, global = true, value_name = "大小", default_value = "16M", value_parser = parse_size)]
     pub max_file_size: u64,
+}
+
+/// Parses a size such as `16M`, `512K`, `1G` or a number of bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("“{s}”不是大小，请写成 16M、512K 的形式"))?;
+    let factor: u64 = match unit
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return Err(format!("“{s}”的单位无法识别，可用 K、M、G")),
+    };
+    Ok(n.saturating_mul(factor))
 }
 
 /// Output formats for findings.
@@ -267,6 +291,15 @@ pub struct CheckArgs {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+
+    #[test]
+    fn sizes_with_units() {
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("2MiB"), Ok(2 << 20));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("lots").is_err());
+    }
 
     #[test]
     fn cli_definition_is_consistent() {

@@ -47,7 +47,7 @@ impl Outcome {
 
 /// Runs a parsed command line.
 pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
-    source::set_max_file_size(cli.global.max_file_size.saturating_mul(1024 * 1024));
+    source::set_max_file_size(cli.global.max_file_size);
     match &cli.command {
         cli::Command::Check(args) => cmd::check::execute(&cli.global, args),
         cli::Command::Compile(args) => cmd::compile::execute(&cli.global, args),

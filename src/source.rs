@@ -71,7 +71,7 @@ impl SourceFile {
                     format!("文件过大：超过 {} 的上限，没有读取", human_size(limit)),
                 )
                 .in_file(path)
-                .hint("年度报告通常只有几十 KB；请确认没有发错文件。确需处理大文件时可用 --max-file-size 调高上限（单位 MiB）"),
+                .hint("年度报告通常只有几十 KB；请确认没有发错文件。确需处理大文件时可用 --max-file-size 调高上限，如 --max-file-size 64M"),
             )
         };
         if meta.len() > limit {

@@ -194,8 +194,15 @@ const FIXTURE_RUNS: &[(&str, &[&str])] = &[
     ),
     ("tests/fixtures/clean", &["check", "--year", "2030"]),
     (
-        "tests/fixtures/encodings",
-        &["--max-file-size", "0", "--plan", "../clean/plan", "check", "gbk.yaml"],
+        "tests/fixtures/hostile",
+        &[
+            "--max-file-size",
+            "2K",
+            "--plan",
+            "../clean/plan",
+            "check",
+            "2026/deep-nesting.yaml",
+        ],
     ),
 ];
 
