@@ -83,7 +83,15 @@ impl SourceFile {
         if bytes.len() as u64 > limit {
             return Err(too_big());
         }
-        let (text, note) = decode(path, &bytes)?;
+        SourceFile::from_bytes(path, &bytes)
+    }
+
+    /// Decodes bytes already in memory as if read from `path`.
+    pub fn from_bytes(
+        path: &Path,
+        bytes: &[u8],
+    ) -> Result<(SourceFile, Option<Diagnostic>), Box<Diagnostic>> {
+        let (text, note) = decode(path, bytes)?;
         Ok((SourceFile::from_text(path, text), note))
     }
 

@@ -309,3 +309,6 @@ mod workflow;
 
 #[path = "hostile/mod.rs"]
 mod hostile;
+
+#[path = "props/mod.rs"]
+mod props;
