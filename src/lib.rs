@@ -5,6 +5,15 @@
 //! [`validate`] and [`coverage`] check reports against the plan, [`diag`] says what was found,
 //! and [`cmd`] holds one module per subcommand.
 
+/// Prints a line to stdout; a closed pipe (`nianbao … | head`) ends output quietly
+/// instead of panicking as `println!` would.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod cmd;
 pub mod compile;

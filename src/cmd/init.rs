@@ -45,13 +45,13 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
         scaffold(&plan, unit, year, &display_path(&out)).as_bytes(),
     )?;
     let assigned = plan.assignments(unit).count();
-    println!(
+    say!(
         "已为{}生成 {} 年度报告：{}（预填了 {assigned} 项分工任务）",
         unit.short,
         year,
         display_path(&out)
     );
-    println!(
+    say!(
         "填写后请运行 `nianbao check {}` 自查。",
         display_path(&PathBuf::from(&out))
     );

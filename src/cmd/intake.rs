@@ -58,7 +58,7 @@ fn intake_one(plan: &Plan, reports: &Path, file: &Path) -> Result<Outcome> {
     let dir = reports.join(report.year.to_string());
     let target = dir.join(format!("{}.yaml", unit.id));
     if same_file(file, &target) {
-        println!("{} 已在 {}，无需收取。", unit.short, display_path(&target));
+        say!("{} 已在 {}，无需收取。", unit.short, display_path(&target));
         return Ok(Outcome::Clean);
     }
 
@@ -83,22 +83,22 @@ fn intake_one(plan: &Plan, reports: &Path, file: &Path) -> Result<Outcome> {
     }
     write_atomic(&target, text.as_bytes())?;
     let submitted = report.submitted.map(|d| d.to_string()).unwrap_or_default();
-    println!(
+    say!(
         "已收取 {} {} 年度报告 → {}（报送日期 {submitted}）",
         unit.short,
         report.year,
         display_path(&target)
     );
     if note.is_some() {
-        println!("  原文件不是 UTF-8 编码，已转换为 UTF-8 保存");
+        say!("  原文件不是 UTF-8 编码，已转换为 UTF-8 保存");
     }
     for line in lines {
-        println!("  {line}");
+        say!("  {line}");
     }
     let coverage = UnitCoverage::of(plan, unit, Some(&report));
     let gaps: Vec<String> = coverage.gaps().map(|a| a.task.to_string()).collect();
     if !gaps.is_empty() {
-        println!(
+        say!(
             "  注意：分工任务 {} 尚未填报实质进展（运行 `nianbao check {}` 查看详情）",
             gaps.join("、"),
             display_path(&target)

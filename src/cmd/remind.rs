@@ -60,7 +60,7 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
         None => String::new(),
     };
     if items.is_empty() {
-        println!("{} 年度没有需要催报的单位。", year.year);
+        say!("{} 年度没有需要催报的单位。", year.year);
         return Ok(Outcome::Clean);
     }
     for item in &items {
@@ -94,8 +94,8 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
             let numbers: Vec<String> = item.tasks.iter().map(|t| t.task.to_string()).collect();
             format!("任务 {} 未填报", numbers.join("、"))
         };
-        println!("{short}：{what} → {}", display_path(&path));
+        say!("{short}：{what} → {}", display_path(&path));
     }
-    println!("共 {} 份催报通知。", items.len());
+    say!("共 {} 份催报通知。", items.len());
     Ok(Outcome::Clean)
 }
