@@ -4,6 +4,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::coverage::{TaskState, UnitCoverage};
 use crate::diag::{Code, Diagnostic};
 use crate::plan::Plan;
@@ -47,9 +49,22 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
     let mut reports: Vec<Report> = Vec::new();
     let mut by_unit: HashMap<String, PathBuf> = HashMap::new();
 
-    for path in files {
-        let (src, note) = match SourceFile::read(path) {
-            Ok(read) => read,
+    // Reading and parsing is the bulk of the work and independent per file: do it in
+    // parallel, keeping file order so output stays deterministic.
+    let loaded: Vec<_> = files
+        .par_iter()
+        .map(|path| match SourceFile::read(path) {
+            Ok((src, note)) => {
+                let (report, found) = load_report(&src, plan);
+                Ok((src, note, report, found))
+            }
+            Err(d) => Err(d),
+        })
+        .collect();
+
+    for (path, loaded) in files.iter().zip(loaded) {
+        let (src, note, report, found) = match loaded {
+            Ok(l) => l,
             Err(d) => {
                 unreadable |= d.code == Code::Unreadable;
                 diags.push(*d);
@@ -57,7 +72,6 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
             }
         };
         diags.extend(note);
-        let (report, found) = load_report(&src, plan);
         diags.extend(found);
         let Some(report) = report else { continue };
 

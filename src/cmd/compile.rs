@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::Outcome;
 use crate::cli::{CompileArgs, DocFormat, Global};
@@ -43,6 +44,7 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     } = loaded;
 
     let ctx = context::build(&plan, year, &reports, date);
+    drop(reports); // the context holds everything the documents need
     let gaps = gap_summary(&ctx, &diags);
     if args.strict
         && (ctx.overview.missing > 0 || ctx.overview.pairs_covered < ctx.overview.pairs_assigned)
@@ -58,21 +60,26 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()));
     // Render everything before writing anything, so a template error leaves no partial set.
-    let mut documents: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for format in dedup(&args.format) {
-        let (file, bytes) = match format {
-            DocFormat::Md => (
-                "report.md",
-                templates.render("report.md", &ctx)?.into_bytes(),
-            ),
-            DocFormat::Html => (
-                "report.html",
-                templates.render("report.html", &ctx)?.into_bytes(),
-            ),
-            DocFormat::Json => ("context.json", context_json(&ctx)?),
-        };
-        documents.push((out_dir.join(file), bytes));
-    }
+    // Convert the context for the templates once; the formats are independent, so render
+    // them in parallel.
+    let value = Templates::value(&ctx);
+    let documents: Vec<(PathBuf, Vec<u8>)> = dedup(&args.format)
+        .par_iter()
+        .map(|format| {
+            let (file, bytes) = match format {
+                DocFormat::Md => (
+                    "report.md",
+                    templates.render_value("report.md", &value)?.into_bytes(),
+                ),
+                DocFormat::Html => (
+                    "report.html",
+                    templates.render_value("report.html", &value)?.into_bytes(),
+                ),
+                DocFormat::Json => ("context.json", context_json(&ctx)?),
+            };
+            Ok((out_dir.join(file), bytes))
+        })
+        .collect::<Result<_>>()?;
     let mut out = std::io::stdout().lock();
     for (path, bytes) in &documents {
         write_atomic(path, bytes)?;

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::compile::numerals::{cn_date, cn_numeral};
@@ -388,6 +389,16 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
         sections: plan.sections.len(),
     };
 
+    // Each task's accounts are independent of the others: build them in parallel.
+    let mut by_section: HashMap<u32, Vec<TaskCtx>> = HashMap::new();
+    let task_ctxs: Vec<(u32, TaskCtx)> = plan
+        .tasks
+        .par_iter()
+        .map(|t| (t.section, task_ctx(plan, t, &units, &by_unit)))
+        .collect();
+    for (section, t) in task_ctxs {
+        by_section.entry(section).or_default().push(t);
+    }
     let sections = plan
         .sections
         .iter()
@@ -395,10 +406,7 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
             number: s.number,
             numeral: cn_numeral(s.number),
             title: s.title.clone(),
-            tasks: plan
-                .section_tasks(s.number)
-                .map(|t| task_ctx(plan, t, &units, &by_unit))
-                .collect(),
+            tasks: by_section.remove(&s.number).unwrap_or_default(),
         })
         .collect();
 

@@ -82,19 +82,39 @@ impl Templates {
         &self.origins
     }
 
+    /// Converts a context into the engine's value once, to render several templates from.
+    pub fn value(ctx: &impl serde::Serialize) -> Value {
+        Value::from(Serde(ctx))
+    }
+
     /// Renders a template with the given context.
     pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String> {
+        self.render_value(name, &Self::value(ctx))
+    }
+
+    /// Renders a template with a context already converted by [`Templates::value`].
+    pub fn render_value(&self, name: &str, ctx: &Value) -> Result<String> {
         let tmpl = self.env.get_template(name).map_err(|e| anyhow!("{e}"))?;
-        tmpl.render(Value::from(Serde(ctx))).map_err(|e| {
-            let failing = e.name().unwrap_or(name);
-            let origin = self
-                .origins
-                .iter()
-                .find(|(n, _)| *n == failing)
-                .map(|(_, o)| o.clone())
-                .unwrap_or(Origin::Builtin);
-            template_error(&e, failing, &origin)
-        })
+        tmpl.render(ctx.clone()).map_err(|e| self.error(&e, name))
+    }
+
+    /// Renders a template straight into a writer, without holding the document in memory.
+    pub fn render_to(&self, name: &str, ctx: &Value, w: impl std::io::Write) -> Result<()> {
+        let tmpl = self.env.get_template(name).map_err(|e| anyhow!("{e}"))?;
+        tmpl.render_captured_to(ctx.clone(), w)
+            .map(|_| ())
+            .map_err(|e| self.error(&e, name))
+    }
+
+    fn error(&self, e: &minijinja::Error, name: &str) -> anyhow::Error {
+        let failing = e.name().unwrap_or(name);
+        let origin = self
+            .origins
+            .iter()
+            .find(|(n, _)| *n == failing)
+            .map(|(_, o)| o.clone())
+            .unwrap_or(Origin::Builtin);
+        template_error(e, failing, &origin)
     }
 }
 
@@ -133,15 +153,32 @@ pub fn md_escape(text: &str) -> String {
         let digits = line.bytes().take_while(u8::is_ascii_digit).count();
         let ordered = digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'));
         let block_start = matches!(line.chars().next(), Some('-' | '+' | '=' | ':'));
-        let chars: Vec<char> = line.chars().collect();
-        for (j, &c) in chars.iter().enumerate() {
-            let next = chars.get(j + 1).copied();
+        let mut chars = line.chars().enumerate().peekable();
+        while let Some((j, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
             // Pandoc's `smart` extension would turn quotes, `--` and `...` into typographic
             // characters, changing what the unit wrote.
             let smart = matches!(c, '"' | '\'')
                 || (c == '-' && next == Some('-'))
                 || (c == '.' && next == Some('.'));
-            let structural = "\\`*_[]<>#|~&!$^@".contains(c);
+            let structural = matches!(
+                c,
+                '\\' | '`'
+                    | '*'
+                    | '_'
+                    | '['
+                    | ']'
+                    | '<'
+                    | '>'
+                    | '#'
+                    | '|'
+                    | '~'
+                    | '&'
+                    | '!'
+                    | '$'
+                    | '^'
+                    | '@'
+            );
             let escape = smart || structural || (ordered && j == digits) || (block_start && j == 0);
             if escape {
                 out.push('\\');

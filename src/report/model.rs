@@ -37,11 +37,18 @@ pub fn is_real_text(text: &str) -> bool {
     if t.is_empty() || t.contains(PLACEHOLDER_MARK) {
         return false;
     }
+    if t.len() >= 4 && t.as_bytes()[..4].eq_ignore_ascii_case(b"todo") {
+        return false;
+    }
+    // Non-answers are a few characters long; only those need the closer look (this runs
+    // on every entry of every report, so long texts must not be copied).
+    if t.len() > 32 {
+        return true;
+    }
     let lower = t.to_lowercase();
     let bare = lower.trim_matches(|c: char| c.is_ascii_punctuation() || "。，；：".contains(c));
     !(NON_ANSWERS.contains(&lower.as_str())
         || NON_ANSWERS.contains(&bare)
-        || lower.starts_with("todo")
         || bare.chars().all(|c| c == 'x'))
 }
 

@@ -1,0 +1,194 @@
+//! The scale benchmark: on one generated corpus per size, measures side by side the floor
+//! (read and parse every report, nothing else; one thread and all threads), `check`, and
+//! `compile` to Markdown and HTML, with peak memory, and prints the ratios.
+//!
+//! `cargo run --release --example bench` (sizes 31, 1000, 10000), or
+//! `cargo run --release --example bench -- 31,1000` for other sizes.
+//! Each stage runs in a fresh child process so its peak memory is its own (Linux: VmHWM).
+
+#[path = "corpus/gen.rs"]
+mod generator;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use nianbao::compile::context;
+use nianbao::compile::template::Templates;
+use nianbao::plan::{Plan, load_plan};
+use nianbao::report::load_report;
+use nianbao::source::SourceFile;
+use nianbao::validate::{Scope, check_reports};
+use nianbao::workspace::report_files;
+
+const STAGES: [&str; 4] = ["floor-1", "floor-n", "check", "compile"];
+
+fn plan(dir: &Path) -> Plan {
+    let (src, _) = SourceFile::read(&dir.join("plan/plan.toml")).unwrap();
+    load_plan(&src).0.unwrap()
+}
+
+fn parse(path: &Path, plan: &Plan) -> usize {
+    let (src, _) = SourceFile::read(path).unwrap();
+    load_report(&src, plan)
+        .0
+        .map(|r| r.entries.len())
+        .unwrap_or(0)
+}
+
+/// Runs one stage in this process; returns nothing, the parent reads time and memory.
+fn stage(name: &str, dir: &Path) {
+    let plan = plan(dir);
+    let files = report_files(&dir.join("reports"), 2026).unwrap();
+    match name {
+        "floor-1" => {
+            let n: usize = files.iter().map(|f| parse(f, &plan)).sum();
+            assert!(n > 0);
+        }
+        "floor-n" => {
+            let n: usize = files.par_iter().map(|f| parse(f, &plan)).sum();
+            assert!(n > 0);
+        }
+        "check" => {
+            let checked = check_reports(&plan, &files, Scope::WholeYear(2026));
+            assert!(!checked.reports.is_empty());
+        }
+        "compile-breakdown" => {
+            let t = Instant::now();
+            let checked = check_reports(&plan, &files, Scope::WholeYear(2026));
+            eprintln!("check {:?}", t.elapsed());
+            let t = Instant::now();
+            let ctx = context::build(&plan, 2026, &checked.reports, None);
+            eprintln!("context {:?}", t.elapsed());
+            let templates = Templates::load(Path::new("/nonexistent")).unwrap();
+            for name in ["report.md", "report.html"] {
+                let t = Instant::now();
+                let s = templates.render(name, &ctx).unwrap();
+                eprintln!("{name} {:?} {} bytes", t.elapsed(), s.len());
+            }
+        }
+        "compile" => {
+            let checked = check_reports(&plan, &files, Scope::WholeYear(2026));
+            let ctx = context::build(&plan, 2026, &checked.reports, None);
+            drop(checked);
+            let templates = Templates::load(Path::new("/nonexistent")).unwrap();
+            let value = Templates::value(&ctx);
+            drop(ctx);
+            let ctx = value;
+            let out = dir.join("out");
+            std::fs::create_dir_all(&out).unwrap();
+            ["report.md", "report.html"].par_iter().for_each(|name| {
+                let file = std::fs::File::create(out.join(name)).unwrap();
+                templates
+                    .render_to(name, &ctx, std::io::BufWriter::new(file))
+                    .unwrap();
+            });
+        }
+        other => panic!("unknown stage {other}"),
+    }
+}
+
+fn peak_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Runs a stage in a child process; returns (seconds, peak KiB).
+fn measure(stage_name: &str, dir: &Path) -> (f64, u64) {
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args(["--stage", stage_name, "--dir"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace();
+    let secs = parts.next().unwrap().parse().unwrap();
+    let kb = parts.next().unwrap().parse().unwrap();
+    (secs, kb)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--stage") {
+        let dir = PathBuf::from(&args[4]);
+        let start = Instant::now();
+        stage(&args[2], &dir);
+        println!("{} {}", start.elapsed().as_secs_f64(), peak_kb());
+        return;
+    }
+    let sizes: Vec<usize> = args
+        .get(1)
+        .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![31, 1000, 10000]);
+    let root = std::env::temp_dir().join("nianbao-bench");
+    println!(
+        "machine: {} cores; rayon threads: {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+        rayon::current_num_threads()
+    );
+    println!(
+        "| reports | input MB | floor 1 thread s | floor all threads s | check s | compile md+html s | compile / floor(all) | peak MB (compile) | peak / input |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mut compile_times = Vec::new();
+    for &n in &sizes {
+        let dir = root.join(n.to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        let spec = generator::Spec {
+            units: n,
+            missing: 0.05,
+            gaps: 0.05,
+            seed: 1,
+        };
+        let bytes = generator::generate(&dir, &spec);
+        let reports = report_files(&dir.join("reports"), 2026).unwrap().len();
+        let runs = if n <= 1000 { 3 } else { 1 };
+        let mut results = Vec::new();
+        for s in STAGES {
+            // Best of `runs`: the least disturbed run.
+            let best = (0..runs)
+                .map(|_| measure(s, &dir))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .unwrap();
+            results.push(best);
+        }
+        let (f1, fnn, check, compile) = (results[0], results[1], results[2], results[3]);
+        let mb = bytes as f64 / 1e6;
+        println!(
+            "| {reports} | {mb:.1} | {:.3} | {:.3} | {:.3} | {:.3} | {:.2} | {:.0} | {:.2} |",
+            f1.0,
+            fnn.0,
+            check.0,
+            compile.0,
+            compile.0 / fnn.0,
+            compile.1 as f64 / 1024.0,
+            compile.1 as f64 * 1024.0 / bytes as f64
+        );
+        compile_times.push((n, compile.0, check.0));
+        let _ = std::fs::remove_dir_all(dir.join("out"));
+    }
+    for w in compile_times.windows(2) {
+        let ((a, ca, ka), (b, cb, kb)) = (w[0], w[1]);
+        println!(
+            "time({b}) / time({a}): compile {:.2}, check {:.2} (input ratio {:.1})",
+            cb / ca,
+            kb / ka,
+            b as f64 / a as f64
+        );
+    }
+}
