@@ -49,81 +49,32 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
     let mut reports: Vec<Report> = Vec::new();
     let mut by_unit: HashMap<String, PathBuf> = HashMap::new();
 
-    // Reading and parsing is the bulk of the work and independent per file: do it in
-    // parallel, keeping file order so output stays deterministic.
-    let loaded: Vec<_> = files
+    // Everything that depends on one file alone (reading, parsing, its year, its name, its
+    // coverage) is done in parallel, and the file's text is dropped as soon as its findings
+    // are made. File order is kept, so output stays deterministic.
+    let checked: Vec<FileChecked> = files
         .par_iter()
-        .map(|path| match SourceFile::read(path) {
-            Ok((src, note)) => {
-                let (report, found) = load_report(&src, plan);
-                Ok((src, note, report, found))
-            }
-            Err(d) => Err(d),
-        })
+        .map(|path| check_file(plan, path, scope))
         .collect();
 
-    for (path, loaded) in files.iter().zip(loaded) {
-        let (src, note, report, found) = match loaded {
-            Ok(l) => l,
-            Err(d) => {
-                unreadable |= d.code == Code::Unreadable;
-                diags.push(*d);
-                continue;
-            }
+    // What needs all files: one report per unit.
+    for (path, file) in files.iter().zip(checked) {
+        unreadable |= file.unreadable;
+        diags.extend(file.diags);
+        let Some((report, at_unit, coverage)) = file.report else {
+            continue;
         };
-        diags.extend(note);
-        diags.extend(found);
-        let Some(report) = report else { continue };
-
-        let expected_year = match scope {
-            Scope::WholeYear(y) => Some(y),
-            Scope::Files => folder_year(path),
-        };
-        if let Some(y) = expected_year.filter(|&y| y != report.year) {
-            diags.push(
-                Diagnostic::new(
-                    Code::YearMismatch,
-                    format!("报告写的是 {} 年度，但放在 {y} 年度的文件夹中", report.year),
-                )
-                .at(&src, report.year_span.clone())
-                .hint(format!(
-                    "如果是 {y} 年度的报告，把 year 改为 {y}；否则把文件移到 reports/{}/ 中",
-                    report.year
-                )),
-            );
-        }
-        if path.file_stem().and_then(|s| s.to_str()) != Some(report.unit.as_str()) {
-            diags.push(
-                Diagnostic::new(
-                    Code::FileName,
-                    format!(
-                        "文件名与报送单位不一致：这是“{}”的报告",
-                        unit_label(plan, &report.unit)
-                    ),
-                )
-                .at(&src, report.unit_span.clone())
-                .hint(format!(
-                    "报告文件应命名为 {}.yaml；用 `nianbao intake 文件` 收取报告会自动按单位命名并保存",
-                    report.unit
-                )),
-            );
-        }
         if let Some(first) = by_unit.get(&report.unit) {
-            diags.push(
-                Diagnostic::new(
-                    Code::DuplicateReport,
-                    format!(
-                        "“{}”已有一份报告（{}），这是第二份",
-                        unit_label(plan, &report.unit),
-                        display_path(first)
-                    ),
-                )
-                .at(&src, report.unit_span.clone())
-                .hint("每个单位每年只保留一份报告：确认哪份是最终稿，删除或移走另一份"),
+            let mut d = at_unit;
+            d.message = format!(
+                "“{}”已有一份报告（{}），这是第二份",
+                unit_label(plan, &report.unit),
+                display_path(first)
             );
+            diags.push(d);
             continue;
         }
-        coverage_findings(plan, &src, &report, &mut diags);
+        diags.extend(coverage);
         by_unit.insert(report.unit.clone(), path.clone());
         reports.push(report);
     }
@@ -153,6 +104,82 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
         reports,
         diags,
         unreadable,
+    }
+}
+
+/// One file's report and findings, made without looking at any other file.
+struct FileChecked {
+    /// Findings about the file itself.
+    diags: Vec<Diagnostic>,
+    /// Whether the file could not be read at all.
+    unreadable: bool,
+    /// The report, a finding anchored at its unit (used if it turns out to be a second
+    /// report for that unit), and its coverage findings (dropped in that case).
+    report: Option<(Report, Diagnostic, Vec<Diagnostic>)>,
+}
+
+fn check_file(plan: &Plan, path: &Path, scope: Scope) -> FileChecked {
+    let (src, note) = match SourceFile::read(path) {
+        Ok(read) => read,
+        Err(d) => {
+            return FileChecked {
+                unreadable: d.code == Code::Unreadable,
+                diags: vec![*d],
+                report: None,
+            };
+        }
+    };
+    let (report, found) = load_report(&src, plan);
+    let mut diags: Vec<Diagnostic> = note.into_iter().chain(found).collect();
+    let Some(report) = report else {
+        return FileChecked {
+            diags,
+            unreadable: false,
+            report: None,
+        };
+    };
+    let expected_year = match scope {
+        Scope::WholeYear(y) => Some(y),
+        Scope::Files => folder_year(path),
+    };
+    if let Some(y) = expected_year.filter(|&y| y != report.year) {
+        diags.push(
+            Diagnostic::new(
+                Code::YearMismatch,
+                format!("报告写的是 {} 年度，但放在 {y} 年度的文件夹中", report.year),
+            )
+            .at(&src, report.year_span.clone())
+            .hint(format!(
+                "如果是 {y} 年度的报告，把 year 改为 {y}；否则把文件移到 reports/{}/ 中",
+                report.year
+            )),
+        );
+    }
+    if path.file_stem().and_then(|s| s.to_str()) != Some(report.unit.as_str()) {
+        diags.push(
+            Diagnostic::new(
+                Code::FileName,
+                format!(
+                    "文件名与报送单位不一致：这是“{}”的报告",
+                    unit_label(plan, &report.unit)
+                ),
+            )
+            .at(&src, report.unit_span.clone())
+            .hint(format!(
+                "报告文件应命名为 {}.yaml；用 `nianbao intake 文件` 收取报告会自动按单位命名并保存",
+                report.unit
+            )),
+        );
+    }
+    let at_unit = Diagnostic::new(Code::DuplicateReport, String::new())
+        .at(&src, report.unit_span.clone())
+        .hint("每个单位每年只保留一份报告：确认哪份是最终稿，删除或移走另一份");
+    let mut coverage = Vec::new();
+    coverage_findings(plan, &src, &report, &mut coverage);
+    FileChecked {
+        diags,
+        unreadable: false,
+        report: Some((report, at_unit, coverage)),
     }
 }
 

@@ -312,3 +312,6 @@ mod hostile;
 
 #[path = "props/mod.rs"]
 mod props;
+
+#[path = "scale/mod.rs"]
+mod scale;

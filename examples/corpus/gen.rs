@@ -51,8 +51,10 @@ struct UnitDef {
 pub fn generate(dir: &Path, spec: &Spec) -> u64 {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(spec.seed);
     let n = spec.units.max(3);
-    let departments = (n * 18 / 100).max(2);
-    let central = (n * 2 / 100).max(1);
+    // A realistic mix at every size: a few dozen departments and central bodies, the
+    // rest regions (a national roll-up is mostly county-level units).
+    let departments = (n * 18 / 100).clamp(2, 60);
+    let central = (n * 2 / 100).clamp(1, 8);
     let units: Vec<UnitDef> = (0..n)
         .map(|i| UnitDef {
             id: format!("u{i:05}"),
@@ -87,19 +89,35 @@ pub fn generate(dir: &Path, spec: &Spec) -> u64 {
         );
     }
     let non_regions = departments + central;
+    // Leads and participants first, so that every department and central body can be
+    // given at least one task before the plan is written.
+    let mut roles: Vec<(usize, Vec<usize>)> = (0..28)
+        .map(|_| {
+            let lead = rng.random_range(0..departments);
+            let mut parts: Vec<usize> = (0..rng.random_range(2..10usize))
+                .map(|_| rng.random_range(0..non_regions))
+                .filter(|p| *p != lead)
+                .collect();
+            parts.sort_unstable();
+            parts.dedup();
+            (lead, parts)
+        })
+        .collect();
     let mut assigned: Vec<Vec<u32>> = vec![Vec::new(); n];
-    for t in 1..=28u32 {
-        let lead = rng.random_range(0..departments);
-        let mut parts: Vec<usize> = (0..rng.random_range(2..10usize))
-            .map(|_| rng.random_range(0..non_regions))
-            .filter(|p| *p != lead)
-            .collect();
-        parts.sort_unstable();
-        parts.dedup();
-        assigned[lead].push(t);
-        for p in &parts {
-            assigned[*p].push(t);
+    for (t, (lead, parts)) in roles.iter().enumerate() {
+        for u in std::iter::once(lead).chain(parts) {
+            assigned[*u].push(t as u32 + 1);
         }
+    }
+    for (u, tasks) in assigned.iter_mut().enumerate().take(non_regions) {
+        if tasks.is_empty() {
+            let t = u % 28;
+            roles[t].1.push(u);
+            tasks.push(t as u32 + 1);
+        }
+    }
+    for (t, (lead, parts)) in roles.iter().enumerate() {
+        let t = t as u32 + 1;
         let list: Vec<String> = parts.iter().map(|p| q(&units[*p].id)).collect();
         let _ = writeln!(
             plan,
@@ -107,7 +125,7 @@ pub fn generate(dir: &Path, spec: &Spec) -> u64 {
             (t - 1) / 4 + 1,
             q(&text(&mut rng, 10)),
             q(&text(&mut rng, 200)),
-            units[lead].id,
+            units[*lead].id,
             list.join(", ")
         );
     }
