@@ -149,9 +149,10 @@ fn main() {
     for &n in &sizes {
         let dir = root.join(n.to_string());
         let _ = std::fs::remove_dir_all(&dir);
+        // A 3% share of missing reports: generate enough units for at least n reports.
         let spec = generator::Spec {
-            units: n,
-            missing: 0.05,
+            units: (n as f64 / 0.97).ceil() as usize,
+            missing: 0.03,
             gaps: 0.05,
             seed: 1,
         };

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 
 /// What to generate.
@@ -135,8 +136,16 @@ pub fn generate(dir: &Path, spec: &Spec) -> u64 {
 
     let year = dir.join("reports/2026");
     std::fs::create_dir_all(&year).unwrap();
+    // Exactly the requested share of units is missing, chosen at random.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.shuffle(&mut rng);
+    let missing_count = (n as f64 * spec.missing).round() as usize;
+    let mut missing = vec![false; n];
+    for &u in &order[..missing_count.min(n)] {
+        missing[u] = true;
+    }
     for (i, u) in units.iter().enumerate() {
-        if rng.random_bool(spec.missing) {
+        if missing[i] {
             continue;
         }
         let tasks: Vec<u32> = if u.kind == "region" {
