@@ -72,10 +72,10 @@ fn stage(name: &str, dir: &Path) {
         "compile" => {
             let checked = check_reports(&plan, &files, Scope::WholeYear(2026));
             let ctx = context::build(&plan, 2026, &checked.reports, None);
-            drop(checked);
             let templates = Templates::load(Path::new("/nonexistent")).unwrap();
             let value = Templates::value(&ctx);
             drop(ctx);
+            drop(checked);
             let ctx = value;
             let out = dir.join("out");
             std::fs::create_dir_all(&out).unwrap();

@@ -44,7 +44,6 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     } = loaded;
 
     let ctx = context::build(&plan, year, &reports, date);
-    drop(reports); // the context holds everything the documents need
     let gaps = gap_summary(&ctx, &diags);
     if args.strict
         && (ctx.overview.missing > 0 || ctx.overview.pairs_covered < ctx.overview.pairs_assigned)

@@ -17,13 +17,13 @@ use crate::report::{Entry, FigureValue, Report, Status};
 
 /// Everything the report templates can use.
 #[derive(Debug, Serialize)]
-pub struct Context {
+pub struct Context<'a> {
     /// Titles, recipients, dates, phase.
     pub meta: Meta,
     /// 一、总体情况: the numbers.
     pub overview: Overview,
     /// 二、重点任务推进情况: sections with their tasks and accounts.
-    pub sections: Vec<SectionCtx>,
+    pub sections: Vec<SectionCtx<'a>>,
     /// 三、存在的问题, by unit.
     pub problems: Vec<UnitTexts>,
     /// 四、下一步工作打算, by unit.
@@ -126,7 +126,7 @@ pub struct StatusCount {
 
 /// A section with its tasks.
 #[derive(Debug, Serialize)]
-pub struct SectionCtx {
+pub struct SectionCtx<'a> {
     /// Number.
     pub number: u32,
     /// Chinese numeral for （一）.
@@ -134,12 +134,12 @@ pub struct SectionCtx {
     /// Title.
     pub title: String,
     /// Tasks in plan order.
-    pub tasks: Vec<TaskCtx>,
+    pub tasks: Vec<TaskCtx<'a>>,
 }
 
 /// A task with every unit's account.
 #[derive(Debug, Serialize)]
-pub struct TaskCtx {
+pub struct TaskCtx<'a> {
     /// Task number.
     pub number: u32,
     /// Title.
@@ -153,34 +153,34 @@ pub struct TaskCtx {
     /// Participating units' short names.
     pub participants: Vec<String>,
     /// Accounts: lead first, then participants, then regions, then others.
-    pub accounts: Vec<Account>,
+    pub accounts: Vec<Account<'a>>,
     /// Assigned units with nothing usable on this task.
     pub gaps: Vec<Gap>,
 }
 
 /// One unit's account of one task.
 #[derive(Debug, Serialize)]
-pub struct Account {
+pub struct Account<'a> {
     /// Short name, used for attribution.
-    pub unit: String,
+    pub unit: &'a str,
     /// Full name.
-    pub unit_name: String,
+    pub unit_name: &'a str,
     /// 牵头, 参与, 属地落实 or 协同 (not assigned).
     pub role: &'static str,
     /// Status label.
     pub status: &'static str,
-    /// Progress text.
-    pub progress: String,
+    /// Progress text (borrowed from the report: the largest text is never copied).
+    pub progress: &'a str,
     /// Measures.
-    pub measures: Vec<String>,
+    pub measures: &'a [String],
     /// Figures as display text, e.g. "再生水利用量 1.42 亿立方米".
     pub figures: Vec<String>,
     /// Problems on this task.
-    pub problems: Vec<String>,
+    pub problems: &'a [String],
     /// Next steps on this task.
-    pub next_steps: Vec<String>,
+    pub next_steps: &'a [String],
     /// Why the task does not apply (status 不涉及).
-    pub reason: Option<String>,
+    pub reason: Option<&'a str>,
 }
 
 /// An assigned unit that has not accounted for a task.
@@ -312,24 +312,29 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-fn account(unit: &Unit, role: &'static str, e: &Entry) -> Account {
+fn account<'a>(unit: &'a Unit, role: &'static str, e: &'a Entry) -> Account<'a> {
     Account {
-        unit: unit.short.clone(),
-        unit_name: unit.name.clone(),
+        unit: &unit.short,
+        unit_name: &unit.name,
         role,
         status: e.status.label(),
-        progress: e.progress.trim().to_string(),
-        measures: e.measures.clone(),
+        progress: e.progress.trim(),
+        measures: &e.measures,
         figures: e.figures.iter().map(figure_text).collect(),
-        problems: e.problems.clone(),
-        next_steps: e.next_steps.clone(),
-        reason: e.reason.clone(),
+        problems: &e.problems,
+        next_steps: &e.next_steps,
+        reason: e.reason.as_deref(),
     }
 }
 
 /// Builds the context for a year. `reports` holds at most one report per unit (as `check`
 /// leaves them); `date` is the signature date, if any.
-pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>) -> Context {
+pub fn build<'a>(
+    plan: &'a Plan,
+    year: i32,
+    reports: &'a [Report],
+    date: Option<NaiveDate>,
+) -> Context<'a> {
     let by_unit: HashMap<&str, &Report> = reports.iter().map(|r| (r.unit.as_str(), r)).collect();
     let standing = progress(plan, year, reports);
     let units: Vec<&Unit> = standing.iter().map(|p| p.unit).collect();
@@ -390,8 +395,8 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
     };
 
     // Each task's accounts are independent of the others: build them in parallel.
-    let mut by_section: HashMap<u32, Vec<TaskCtx>> = HashMap::new();
-    let task_ctxs: Vec<(u32, TaskCtx)> = plan
+    let mut by_section: HashMap<u32, Vec<TaskCtx<'a>>> = HashMap::new();
+    let task_ctxs: Vec<(u32, TaskCtx<'a>)> = plan
         .tasks
         .par_iter()
         .map(|t| (t.section, task_ctx(plan, t, &units, &by_unit)))
@@ -515,12 +520,12 @@ pub fn build(plan: &Plan, year: i32, reports: &[Report], date: Option<NaiveDate>
     }
 }
 
-fn task_ctx(
-    plan: &Plan,
-    task: &Task,
-    units: &[&Unit],
-    by_unit: &HashMap<&str, &Report>,
-) -> TaskCtx {
+fn task_ctx<'a>(
+    plan: &'a Plan,
+    task: &'a Task,
+    units: &[&'a Unit],
+    by_unit: &HashMap<&str, &'a Report>,
+) -> TaskCtx<'a> {
     // Accounts in the order a reader expects: lead, participants, regions, then others.
     let rank = |u: &Unit| -> (u8, usize) {
         match plan.role(u, task) {
