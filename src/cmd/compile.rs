@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::Outcome;
 use crate::cli::{CompileArgs, DocFormat, Global};
 use crate::compile::context::{self, Context};
-use crate::compile::output::write_atomic;
+use crate::compile::output::{Staged, stage};
 use crate::compile::template::Templates;
 use crate::diag::{Code, Diagnostic};
 use crate::report::parse_date;
@@ -60,29 +60,39 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()));
     // Render everything before writing anything, so a template error leaves no partial set.
     // Convert the context for the templates once; the formats are independent, so render
-    // them in parallel.
+    // them in parallel, each streamed into a temporary file. Only when all succeeded are
+    // they renamed into place, so a template error leaves no partial set.
     let value = Templates::value(&ctx);
-    let documents: Vec<(PathBuf, Vec<u8>)> = dedup(&args.format)
+    let existed = out_dir.exists();
+    let staged: Result<Vec<Staged>> = dedup(&args.format)
         .par_iter()
         .map(|format| {
-            let (file, bytes) = match format {
-                DocFormat::Md => (
-                    "report.md",
-                    templates.render_value("report.md", &value)?.into_bytes(),
-                ),
-                DocFormat::Html => (
-                    "report.html",
-                    templates.render_value("report.html", &value)?.into_bytes(),
-                ),
-                DocFormat::Json => ("context.json", context_json(&ctx)?),
+            let (file, template) = match format {
+                DocFormat::Md => ("report.md", Some("report.md")),
+                DocFormat::Html => ("report.html", Some("report.html")),
+                DocFormat::Json => ("context.json", None),
             };
-            Ok((out_dir.join(file), bytes))
+            stage(&out_dir.join(file), |w| match template {
+                Some(name) => templates.render_to(name, &value, w),
+                None => Ok(w.write_all(&context_json(&ctx)?)?),
+            })
         })
-        .collect::<Result<_>>()?;
+        .collect();
+    let staged = match staged {
+        Ok(staged) => staged,
+        Err(e) => {
+            // Leave no trace of a failed run: not even the folder, if this run made it.
+            if !existed {
+                let _ = std::fs::remove_dir(&out_dir);
+            }
+            return Err(e);
+        }
+    };
     let mut out = std::io::stdout().lock();
-    for (path, bytes) in &documents {
-        write_atomic(path, bytes)?;
-        writeln!(out, "已写入 {}", display_path(path))?;
+    for file in staged {
+        let shown = display_path(file.path());
+        file.commit()?;
+        writeln!(out, "已写入 {shown}")?;
     }
     if !gaps.is_empty() {
         eprintln!("{gaps}");

@@ -2,7 +2,7 @@
 //! so a failed or concurrent run never leaves a half-written document.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -10,22 +10,30 @@ use crate::source::display_path;
 
 /// Writes `contents` to `path` atomically, creating the folder if needed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    write(path, contents, true)
+    stage(path, |w| Ok(w.write_all(contents)?))?.commit()
 }
 
 /// Writes a new file atomically; fails if `path` exists, even if it appears meanwhile.
 pub fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
-    write(path, contents, false)
+    stage(path, |w| Ok(w.write_all(contents)?))?.commit_new()
 }
 
-fn write(path: &Path, contents: &[u8], replace: bool) -> Result<()> {
+/// A finished file waiting in a temporary file beside its target. Dropping it without
+/// committing removes the temporary file, leaving the target as it was.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+/// Writes a file's content (streamed by `fill`) into a temporary file in the target folder.
+pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<Staged> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("无法创建输出文件夹 {}", display_path(dir)))?;
-    let mut tmp = tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(".nianbao-")
         .tempfile_in(dir)
         .with_context(|| format!("无法在 {} 中写入文件", display_path(dir)))?;
@@ -37,18 +45,45 @@ fn write(path: &Path, contents: &[u8], replace: bool) -> Result<()> {
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .with_context(|| format!("无法设置 {} 的权限", display_path(path)))?;
     }
-    tmp.write_all(contents)
-        .and_then(|_| tmp.as_file().sync_all())
+    let mut w = std::io::BufWriter::new(tmp.as_file());
+    fill(&mut w)?;
+    w.flush()
         .with_context(|| format!("写入 {} 失败", display_path(path)))?;
-    let persisted = if replace {
-        tmp.persist(path)
-    } else {
-        tmp.persist_noclobber(path)
-    };
-    persisted
-        .map_err(|e| e.error)
-        .with_context(|| format!("无法保存 {}", display_path(path)))?;
-    Ok(())
+    drop(w);
+    tmp.as_file()
+        .sync_all()
+        .with_context(|| format!("写入 {} 失败", display_path(path)))?;
+    Ok(Staged {
+        tmp,
+        path: path.to_path_buf(),
+    })
+}
+
+impl Staged {
+    /// Renames the file into place, replacing any file of that name.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp
+            .persist(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("无法保存 {}", display_path(&path)))?;
+        Ok(())
+    }
+
+    /// Renames the file into place only if no file of that name exists.
+    pub fn commit_new(self) -> Result<()> {
+        let path = self.path;
+        self.tmp
+            .persist_noclobber(&path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("无法保存 {}", display_path(&path)))?;
+        Ok(())
+    }
+
+    /// Where the file will go.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
 }
 
 #[cfg(test)]
