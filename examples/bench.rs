@@ -63,10 +63,19 @@ fn stage(name: &str, dir: &Path) {
             let ctx = context::build(&plan, 2026, &checked.reports, None);
             eprintln!("context {:?}", t.elapsed());
             let templates = Templates::load(Path::new("/nonexistent")).unwrap();
-            for name in ["report.md", "report.html"] {
+            let t = Instant::now();
+            let value = Templates::value(&ctx);
+            let source = templates.render_value("report.md", &value).unwrap();
+            eprintln!("template {:?} {} bytes", t.elapsed(), source.len());
+            let t = Instant::now();
+            let doc = nianbao::document::read(&source).unwrap();
+            eprintln!("read {:?}", t.elapsed());
+            for name in ["md", "html"] {
                 let t = Instant::now();
-                let s = templates.render(name, &ctx).unwrap();
-                eprintln!("{name} {:?} {} bytes", t.elapsed(), s.len());
+                let mut out = Vec::new();
+                let w = nianbao::writer::find(name).unwrap();
+                (w.write)(&doc, &Default::default(), &mut out).unwrap();
+                eprintln!("{name} {:?} {} bytes", t.elapsed(), out.len());
             }
         }
         "compile" => {

@@ -234,15 +234,15 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Output formats of `compile`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DocFormat {
-    /// Markdown（可用 pandoc 转换为 Word 等格式）
-    Md,
-    /// 公文格式 HTML，可在浏览器中打印或另存为 PDF
-    Html,
-    /// 模板所用的全部数据（JSON），供编写模板参考
-    Json,
+/// The names `compile --format` accepts: every registered writer, and `json` for the data
+/// the template sees.
+fn format_parser() -> clap::builder::PossibleValuesParser {
+    let mut values: Vec<clap::builder::PossibleValue> = crate::writer::WRITERS
+        .iter()
+        .map(|w| clap::builder::PossibleValue::new(w.name))
+        .collect();
+    values.push(clap::builder::PossibleValue::new("json"));
+    clap::builder::PossibleValuesParser::new(values)
 }
 
 /// Arguments of `compile`.
@@ -251,15 +251,15 @@ pub struct CompileArgs {
     /// 输出文件夹（默认 out/<年度>/）
     #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
-    /// 输出格式，可写多个，用逗号分隔
+    /// 输出格式，可写多个，用逗号分隔：md（Markdown）、html（公文格式打印页）、json（模板所用的数据）
     #[arg(
         long,
-        value_enum,
+        value_parser = format_parser(),
         value_name = "格式",
         value_delimiter = ',',
         default_value = "md,html"
     )]
-    pub format: Vec<DocFormat>,
+    pub format: Vec<String>,
     /// 有单位未报送或分工任务未覆盖时拒绝汇编（退出码 1）
     #[arg(long)]
     pub strict: bool,

@@ -19,6 +19,7 @@ pub mod cmd;
 pub mod compile;
 pub mod coverage;
 pub mod diag;
+pub mod document;
 pub mod extract;
 pub mod node;
 pub mod plan;
@@ -28,6 +29,7 @@ pub mod source;
 pub mod suggest;
 pub mod validate;
 pub mod workspace;
+pub mod writer;
 pub mod year;
 
 use std::process::ExitCode;

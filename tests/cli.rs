@@ -315,3 +315,8 @@ mod props;
 
 #[path = "scale/mod.rs"]
 mod scale;
+
+/// The deterministic corpus generator the benchmark uses, for tests that need a large plan.
+#[path = "../examples/corpus/gen.rs"]
+#[allow(dead_code)]
+mod generator;

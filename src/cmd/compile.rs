@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::Outcome;
-use crate::cli::{CompileArgs, DocFormat, Global};
+use crate::cli::{CompileArgs, Global};
 use crate::compile::context::{self, Context};
 use crate::compile::output::{Staged, stage};
 use crate::compile::template::Templates;
@@ -16,6 +16,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::report::parse_date;
 use crate::source::display_path;
 use crate::workspace::UsageError;
+use crate::writer::{self, Options};
 use crate::year::{Year, print_errors, source_date_epoch};
 
 /// Runs `compile`.
@@ -54,40 +55,47 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     }
 
     let templates = Templates::load(&global.templates)?;
+    for w in templates.retired_warnings() {
+        eprintln!("{w}");
+    }
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()));
-    // Render everything before writing anything, so a template error leaves no partial set.
-    // Convert the context for the templates once; the formats are independent, so render
-    // them in parallel, each streamed into a temporary file. Only when all succeeded are
-    // they renamed into place, so a template error leaves no partial set.
+    // One rendering of the one template, read once into the document every format is
+    // written from.
     let value = Templates::value(&ctx);
+    let doc = templates.document("report.md", &value)?;
+    drop(value);
+    let options = Options {};
+    let formats = dedup(&args.format);
     let existed = out_dir.exists();
-    let staged: Result<Vec<Staged>> = dedup(&args.format)
+    // Render everything before writing anything: the formats are independent, so they are
+    // written in parallel, each into a temporary file beside its target, and renamed into
+    // place only when all succeeded.
+    let results: Vec<Result<Staged>> = formats
         .par_iter()
-        .map(|format| {
-            let (file, template) = match format {
-                DocFormat::Md => ("report.md", Some("report.md")),
-                DocFormat::Html => ("report.html", Some("report.html")),
-                DocFormat::Json => ("context.json", None),
-            };
-            stage(&out_dir.join(file), |w| match template {
-                Some(name) => templates.render_to(name, &value, w),
-                None => Ok(w.write_all(&context_json(&ctx)?)?),
-            })
+        .map(|name| match writer::find(name) {
+            Some(w) => stage(&out_dir.join(format!("report.{}", w.extension)), |out| {
+                (w.write)(&doc, &options, out)
+            }),
+            None => stage(&out_dir.join("context.json"), |out| {
+                Ok(out.write_all(&context_json(&ctx)?)?)
+            }),
         })
         .collect();
-    let staged = match staged {
-        Ok(staged) => staged,
-        Err(e) => {
-            // Leave no trace of a failed run: not even the folder, if this run made it.
-            if !existed {
-                let _ = std::fs::remove_dir(&out_dir);
-            }
-            return Err(e);
+    // Every writer has finished (or failed) here; a failure discards the whole set,
+    // temporary files included, before anything is renamed.
+    let (done, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
+    let staged: Vec<Staged> = done.into_iter().filter_map(Result::ok).collect();
+    if let Some(e) = failed.into_iter().find_map(Result::err) {
+        drop(staged);
+        // Leave no trace of a failed run: not even the folder, if this run made it.
+        if !existed {
+            let _ = std::fs::remove_dir(&out_dir);
         }
-    };
+        return Err(e);
+    }
     let mut out = std::io::stdout().lock();
     for file in staged {
         let shown = display_path(file.path());
@@ -100,11 +108,11 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn dedup(formats: &[DocFormat]) -> Vec<DocFormat> {
-    let mut seen = Vec::new();
+fn dedup(formats: &[String]) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
     for f in formats {
         if !seen.contains(f) {
-            seen.push(*f);
+            seen.push(f.clone());
         }
     }
     seen

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::Outcome;
 use crate::cli::{Global, RemindArgs};
 use crate::cmd::missing::{OwedTask, outstanding};
-use crate::compile::numerals::cn_date;
+use crate::compile::numerals::{cn_date, deadline_words};
 use crate::compile::output::write_atomic;
 use crate::compile::template::Templates;
 use crate::progress::progress;
@@ -31,7 +31,9 @@ struct RemindContext<'a> {
     to: &'a str,
     cc: &'a str,
     deadline_cn: String,
+    deadline_words: String,
     today_cn: String,
+    today_iso: String,
     /// 还剩 N 天 / 今天截止 / 已过截止日期 N 天.
     when: String,
     unit: UnitNames<'a>,
@@ -47,6 +49,9 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
     let standing = progress(&year.plan, year.year, &year.reports);
     let items = outstanding(&year, &standing);
     let templates = Templates::load(&global.templates)?;
+    for w in templates.retired_warnings() {
+        eprintln!("{w}");
+    }
     let dir = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("out")
             .join(year.year.to_string())
@@ -78,14 +83,20 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
             to: &year.plan.reporting.to,
             cc: &year.plan.reporting.cc,
             deadline_cn: deadline.map(cn_date).unwrap_or_default(),
+            deadline_words: deadline_words(
+                year.plan.reporting.deadline_month,
+                year.plan.reporting.deadline_day,
+            ),
             today_cn: cn_date(today),
+            today_iso: today.to_string(),
             when: when.clone(),
             unit: UnitNames { id, short, name },
             report_missing: item.report_missing,
             tasks: &item.tasks,
             total_tasks: year.plan.tasks.len(),
         };
-        let text = templates.render("remind.md", &ctx)?;
+        let doc = templates.document("remind.md", &Templates::value(&ctx))?;
+        let text = crate::writer::markdown::render(&doc);
         let path = dir.join(format!("{id}.md"));
         write_atomic(&path, text.as_bytes())?;
         let what = if item.report_missing {

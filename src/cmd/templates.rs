@@ -36,5 +36,13 @@ pub fn execute(global: &Global, args: &TemplatesArgs) -> Result<Outcome> {
             Origin::Override(p) => writeln!(out, "{name}\t自定义（{}）", display_path(p))?,
         }
     }
+    for p in templates.retired() {
+        let name = p.file_name().unwrap_or_default().to_string_lossy();
+        writeln!(
+            out,
+            "{name}\t已不再使用（{}）：报告的文字只来自 report.md，版式由程序生成",
+            display_path(p)
+        )?;
+    }
     Ok(Outcome::Clean)
 }

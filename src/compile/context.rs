@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::compile::numerals::{cn_date, cn_numeral};
+use crate::compile::numerals::{cn_date, cn_numeral, deadline_words};
 use crate::coverage::{TaskState, UnitCoverage};
-use crate::plan::{Plan, Role, Task, Unit};
+use crate::plan::{Plan, Role, Task, Unit, UnitKind};
 use crate::progress::progress;
 use crate::report::{Entry, FigureValue, Report, Status};
 
@@ -55,12 +55,18 @@ pub struct Meta {
     pub subject: String,
     /// Report year.
     pub year: i32,
-    /// Addressee (主送).
+    /// Addressee of the consolidated report (主送).
     pub to: String,
-    /// Copied to (抄送).
-    pub cc: String,
-    /// Who signs: the office the reports are copied to.
+    /// The body units report to under the plan's reporting rule.
+    pub reports_to: String,
+    /// The consolidated report's own copy list (抄送); empty unless the plan sets it.
+    pub cc: Vec<String>,
+    /// Who signs the consolidated report (署名).
     pub signer: String,
+    /// 印发机关 in the 版记.
+    pub printed_by: String,
+    /// The yearly deadline in words, e.g. 12月底前.
+    pub deadline_words: String,
     /// Signature date as 2026年12月25日, or empty when no date was given.
     pub date_cn: String,
     /// Signature date as 2026-12-25, or empty.
@@ -233,9 +239,23 @@ pub struct SubmissionRow {
     pub assigned: usize,
 }
 
-/// The coverage matrix: tasks down, units across.
+/// The coverage matrix: tasks down, units across, in one part, or split by unit kind when
+/// there are more units than fit across a landscape page.
 #[derive(Debug, Serialize)]
 pub struct Matrix {
+    /// The parts, each a table of its own.
+    pub parts: Vec<MatrixPart>,
+}
+
+/// Most unit columns one matrix table holds: at 9 pt, a task column and this many mark
+/// columns fill the 225 mm of a landscape page, far below Word's 63-column limit.
+pub const MATRIX_MAX_UNITS: usize = 40;
+
+/// One table of the matrix.
+#[derive(Debug, Serialize)]
+pub struct MatrixPart {
+    /// The unit kind of this part's columns when the matrix is split, else empty.
+    pub kind: String,
     /// Column heads: units' short names in plan order.
     pub units: Vec<String>,
     /// One row per task.
@@ -295,11 +315,9 @@ fn figure_text(f: &crate::report::Figure) -> String {
         FigureValue::Number(n) => format_number(*n),
         FigureValue::Text(t) => t.clone(),
     };
-    match &f.unit {
-        Some(u) if u == "%" => format!("{} {value}%", f.name),
-        Some(u) => format!("{} {value} {u}", f.name),
-        None => format!("{} {value}", f.name),
-    }
+    // Chinese text sets numbers and units without spaces: 整改数1263个.
+    let unit = f.unit.as_deref().unwrap_or("");
+    format!("{}{value}{unit}", f.name)
 }
 
 /// Numbers as people write them: no trailing ".0", no float noise.
@@ -434,20 +452,43 @@ pub fn build<'a>(
     let problems = texts(|r| r.problems.clone(), |e| &e.problems);
     let next_year = texts(|r| r.next_year.clone(), |e| &e.next_steps);
 
-    let matrix = Matrix {
-        units: units.iter().map(|u| u.short.clone()).collect(),
+    let matrix_part = |kind: String, part: &[&Unit]| MatrixPart {
+        kind,
+        units: part.iter().map(|u| u.short.clone()).collect(),
         rows: plan
             .tasks
             .iter()
             .map(|t| MatrixRow {
                 task: t.number,
                 title: t.title.clone(),
-                cells: units
+                cells: part
                     .iter()
                     .map(|u| matrix_cell(plan, t, u, coverage[u.id.as_str()]))
                     .collect(),
             })
             .collect(),
+    };
+    let matrix = Matrix {
+        parts: if units.len() <= MATRIX_MAX_UNITS {
+            vec![matrix_part(String::new(), &units)]
+        } else {
+            let mut parts = Vec::new();
+            for kind in [UnitKind::Department, UnitKind::Central, UnitKind::Region] {
+                let of_kind: Vec<&Unit> =
+                    units.iter().copied().filter(|u| u.kind == kind).collect();
+                let chunks = of_kind.len().div_ceil(MATRIX_MAX_UNITS).max(1);
+                for (i, chunk) in of_kind.chunks(MATRIX_MAX_UNITS).enumerate() {
+                    let label = plan.kinds.of(kind);
+                    let kind = if chunks > 1 {
+                        format!("{label}（{}）", cn_numeral(i as u32 + 1))
+                    } else {
+                        label.to_string()
+                    };
+                    parts.push(matrix_part(kind, chunk));
+                }
+            }
+            parts
+        },
     };
 
     let missing = units
@@ -497,9 +538,12 @@ pub fn build<'a>(
         issuer: plan.issuer.clone(),
         subject: plan.subject.clone(),
         year,
-        to: plan.reporting.to.clone(),
-        cc: plan.reporting.cc.clone(),
-        signer: plan.reporting.cc.clone(),
+        to: plan.report.to.clone(),
+        reports_to: plan.reporting.to.clone(),
+        cc: plan.report.cc.clone(),
+        signer: plan.report.signer.clone(),
+        printed_by: plan.report.printed_by.clone(),
+        deadline_words: deadline_words(plan.reporting.deadline_month, plan.reporting.deadline_day),
         date_cn: date.map(cn_date).unwrap_or_default(),
         date_iso: date.map(|d| d.to_string()).unwrap_or_default(),
         deadline_cn: deadline.map(cn_date).unwrap_or_default(),

@@ -33,6 +33,19 @@ pub fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// The yearly deadline in words: 12月底前 when it is a month's last day, else 11月20日前.
+pub fn deadline_words(month: u32, day: u32) -> String {
+    // A non-leap year, so that 2-28 reads as the end of February.
+    let last = NaiveDate::from_ymd_opt(2001, month, day)
+        .and_then(|d| d.succ_opt())
+        .is_some_and(|next| next.month() != month);
+    if last {
+        format!("{month}月底前")
+    } else {
+        format!("{month}月{day}日前")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +57,14 @@ mod tests {
             got,
             ["一", "七", "十", "十一", "二十", "二十八", "九十九", "100"]
         );
+    }
+
+    #[test]
+    fn deadline_words_say_month_end_or_the_day() {
+        assert_eq!(deadline_words(12, 31), "12月底前");
+        assert_eq!(deadline_words(11, 30), "11月底前");
+        assert_eq!(deadline_words(12, 20), "12月20日前");
+        assert_eq!(deadline_words(2, 28), "2月底前");
     }
 
     #[test]

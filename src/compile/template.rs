@@ -1,6 +1,8 @@
-//! The template engine: built-in templates embedded in the binary, each overridable by a
-//! file of the same name in `templates/`, and the filters templates use to keep department
-//! text from breaking a document's structure.
+//! The template engine: the built-in templates embedded in the binary, each overridable by a
+//! file of the same name in `templates/`, and the filters that keep department text text.
+//!
+//! Each document has one template; what it renders is read into the document model
+//! ([`crate::document`]) and every format is written from that.
 
 use std::path::{Path, PathBuf};
 
@@ -9,15 +11,18 @@ use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::compile::numerals::cn_numeral;
+use crate::document::{self, Document};
 use crate::source::{display_path, io_reason};
 
-/// The built-in templates: name, and text embedded at build time.
+/// The built-in templates: name, and text embedded at build time. One per document.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("report.md", include_str!("builtin/report.md")),
-    ("report.html", include_str!("builtin/report.html")),
-    ("report.css", include_str!("builtin/report.css")),
     ("remind.md", include_str!("builtin/remind.md")),
 ];
+
+/// Template names earlier versions used, whose words now come from `report.md` and whose
+/// layout is built into the writers. An override of one of these is reported, not read.
+pub const RETIRED: &[&str] = &["report.html", "report.css"];
 
 /// Where a template's text came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +37,7 @@ pub enum Origin {
 pub struct Templates {
     env: Environment<'static>,
     origins: Vec<(&'static str, Origin)>,
+    retired: Vec<PathBuf>,
 }
 
 impl Templates {
@@ -45,15 +51,9 @@ impl Templates {
             .build()
             .map_err(|e| anyhow!("{e}"))?;
         env.set_syntax(syntax);
-        env.set_auto_escape_callback(|name| {
-            if name.ends_with(".html") {
-                AutoEscape::Html
-            } else {
-                AutoEscape::None
-            }
-        });
-        env.add_filter("md", |s: String| md_escape(&s));
-        env.add_filter("md_cell", |s: String| md_escape(&s).replace('\n', " "));
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.add_filter("md", |s: String| document::escape(&s));
+        env.add_filter("md_cell", |s: String| document::escape_cell(&s));
         env.add_filter("paragraphs", |s: String| paragraphs(&s));
         env.add_filter("yaml_str", |s: String| {
             serde_json::to_string(&s).unwrap_or_default()
@@ -74,7 +74,68 @@ impl Templates {
                 .map_err(|e| template_error(&e, name, &origin))?;
             origins.push((*name, origin));
         }
-        Ok(Templates { env, origins })
+        let retired = RETIRED
+            .iter()
+            .map(|name| dir.join(name))
+            .filter(|p| p.is_file())
+            .collect();
+        Ok(Templates {
+            env,
+            origins,
+            retired,
+        })
+    }
+
+    /// Override files of templates that no longer exist; they are not read.
+    pub fn retired(&self) -> &[PathBuf] {
+        &self.retired
+    }
+
+    /// A warning for each retired override, for stderr.
+    pub fn retired_warnings(&self) -> Vec<String> {
+        self.retired
+            .iter()
+            .map(|p| {
+                format!(
+                    "注意：模板文件 {} 已不再使用：报告的文字只来自 report.md，各格式的版式由程序生成。请把改动移到 report.md 中，然后删除此文件。",
+                    display_path(p)
+                )
+            })
+            .collect()
+    }
+
+    /// Renders a template and reads the result into a document.
+    pub fn document(&self, name: &str, ctx: &Value) -> Result<Document> {
+        let source = self.render_value(name, ctx)?;
+        document::read(&source).map_err(|errors| {
+            let origin = self.origin(name);
+            let place = match &origin {
+                Origin::Builtin => format!("内置模板 {name}"),
+                Origin::Override(p) => format!("模板文件 {}", display_path(p)),
+            };
+            let lines: Vec<String> = errors
+                .iter()
+                .take(10)
+                .map(|e| {
+                    let text = source.lines().nth(e.line.saturating_sub(1)).unwrap_or("");
+                    let text: String = text.chars().take(40).collect();
+                    format!("  生成结果第 {} 行（{text}）：{}", e.line, e.message)
+                })
+                .collect();
+            anyhow!(
+                "{place} 生成的内容有 {} 处问题：\n{}",
+                errors.len(),
+                lines.join("\n")
+            )
+        })
+    }
+
+    fn origin(&self, name: &str) -> Origin {
+        self.origins
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, o)| o.clone())
+            .unwrap_or(Origin::Builtin)
     }
 
     /// Each template and where it came from.
@@ -87,34 +148,15 @@ impl Templates {
         Value::from(Serde(ctx))
     }
 
-    /// Renders a template with the given context.
-    pub fn render(&self, name: &str, ctx: &impl serde::Serialize) -> Result<String> {
-        self.render_value(name, &Self::value(ctx))
-    }
-
     /// Renders a template with a context already converted by [`Templates::value`].
     pub fn render_value(&self, name: &str, ctx: &Value) -> Result<String> {
         let tmpl = self.env.get_template(name).map_err(|e| anyhow!("{e}"))?;
         tmpl.render(ctx.clone()).map_err(|e| self.error(&e, name))
     }
 
-    /// Renders a template straight into a writer, without holding the document in memory.
-    pub fn render_to(&self, name: &str, ctx: &Value, w: impl std::io::Write) -> Result<()> {
-        let tmpl = self.env.get_template(name).map_err(|e| anyhow!("{e}"))?;
-        tmpl.render_captured_to(ctx.clone(), w)
-            .map(|_| ())
-            .map_err(|e| self.error(&e, name))
-    }
-
     fn error(&self, e: &minijinja::Error, name: &str) -> anyhow::Error {
         let failing = e.name().unwrap_or(name);
-        let origin = self
-            .origins
-            .iter()
-            .find(|(n, _)| *n == failing)
-            .map(|(_, o)| o.clone())
-            .unwrap_or(Origin::Builtin);
-        template_error(e, failing, &origin)
+        template_error(e, failing, &self.origin(failing))
     }
 }
 
@@ -140,70 +182,9 @@ pub fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Escapes text so that Markdown (CommonMark, GFM and pandoc's extensions) shows it
-/// literally: no emphasis, links, HTML, headings, lists, tables, math or citations.
-pub fn md_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let line = line.trim_start();
-        // A line start that would open a block: list markers, headings, setext rules.
-        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-        let ordered = digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'));
-        let block_start = matches!(line.chars().next(), Some('-' | '+' | '=' | ':'));
-        let mut chars = line.chars().enumerate().peekable();
-        while let Some((j, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            // Pandoc's `smart` extension would turn quotes, `--` and `...` into typographic
-            // characters, changing what the unit wrote.
-            let smart = matches!(c, '"' | '\'')
-                || (c == '-' && next == Some('-'))
-                || (c == '.' && next == Some('.'));
-            let structural = matches!(
-                c,
-                '\\' | '`'
-                    | '*'
-                    | '_'
-                    | '['
-                    | ']'
-                    | '<'
-                    | '>'
-                    | '#'
-                    | '|'
-                    | '~'
-                    | '&'
-                    | '!'
-                    | '$'
-                    | '^'
-                    | '@'
-            );
-            let escape = smart || structural || (ordered && j == digits) || (block_start && j == 0);
-            if escape {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn md_escape_neutralises_structure() {
-        assert_eq!(md_escape("1. 不是列表"), "1\\. 不是列表");
-        assert_eq!(md_escape("# 不是标题"), "\\# 不是标题");
-        assert_eq!(md_escape("a | b"), "a \\| b");
-        assert_eq!(md_escape("<script>"), "\\<script\\>");
-        assert_eq!(md_escape("- 项"), "\\- 项");
-        assert_eq!(md_escape("--x"), "\\--x");
-        assert_eq!(md_escape("他说\"好\"……"), "他说\\\"好\\\"……");
-        assert_eq!(md_escape("PM2.5 为 28.9"), "PM2.5 为 28.9");
-    }
 
     #[test]
     fn builtin_templates_load() {

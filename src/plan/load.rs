@@ -6,7 +6,9 @@ use std::ops::Range;
 use crate::diag::{Code, Diagnostic};
 use crate::extract::{Cx, Fields, Spanned};
 use crate::node::{Node, parse_toml};
-use crate::plan::model::{KindLabels, Phase, Plan, Reporting, Section, Task, Unit, UnitKind};
+use crate::plan::model::{
+    KindLabels, Phase, Plan, ReportSpec, Reporting, Section, Task, Unit, UnitKind,
+};
 use crate::source::SourceFile;
 use crate::suggest::did_you_mean;
 
@@ -27,6 +29,7 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     let head = top.require(cx, "plan", "方案信息");
     let reporting = top.require(cx, "reporting", "报送要求");
     let kinds = top.take("kinds", "单位类别名称");
+    let report = top.take("report", "汇总报告");
     let phases = top.require(cx, "phases", "阶段");
     let units = top.require(cx, "units", "单位名单");
     let sections = top.require(cx, "sections", "章节");
@@ -37,6 +40,7 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     let head = head.and_then(|n| read_head(cx, n));
     let reporting = reporting.and_then(|n| read_reporting(cx, n));
     let kinds = read_kinds(cx, kinds);
+    let report = reporting.as_ref().and_then(|r| read_report(cx, report, r));
     let mut complete = true;
     let phases = gather(
         phases.and_then(|n| read_list(cx, n, "phases", read_phase)),
@@ -72,8 +76,8 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     });
     check_unique(cx, &phases, "阶段名称", |p| p.1.clone());
 
-    let (Some((id, title, subject, issuer)), Some(reporting), Some(kinds)) =
-        (head, reporting, kinds)
+    let (Some((id, title, subject, issuer)), Some(reporting), Some(kinds), Some(report)) =
+        (head, reporting, kinds, report)
     else {
         return None;
     };
@@ -84,6 +88,7 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
         subject,
         issuer,
         reporting,
+        report,
         kinds,
         phases: phases.into_iter().map(|(p, _)| p).collect(),
         units,
@@ -217,6 +222,44 @@ fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
         deadline_day,
         regions_in_all_tasks,
     })
+}
+
+/// The consolidated report's `[report]` table; every key is optional: 主送 defaults to the
+/// body units report to, 署名 to the office they copy, 印发机关 to the signer, 抄送 to none.
+fn read_report(cx: &mut Cx, node: Option<Node>, reporting: &Reporting) -> Option<ReportSpec> {
+    let mut spec = ReportSpec {
+        to: reporting.to.clone(),
+        signer: reporting.cc.clone(),
+        cc: Vec::new(),
+        printed_by: String::new(),
+    };
+    if let Some(node) = node {
+        let mut f = Fields::of(cx, node, "report")?;
+        for (key, label, slot) in [
+            ("to", "主送机关", &mut spec.to),
+            ("signer", "署名机关", &mut spec.signer),
+            ("printed_by", "印发机关", &mut spec.printed_by),
+        ] {
+            if let Some(n) = f.take(key, label)
+                && let Some(t) = cx.text(&n, &format!("report.{key}"))
+                && !t.value.trim().is_empty()
+            {
+                *slot = t.value.trim().to_string();
+            }
+        }
+        if let Some(n) = f.take("cc", "抄送机关") {
+            spec.cc = cx
+                .texts(n, "report.cc")
+                .into_iter()
+                .map(|t| t.value.trim().to_string())
+                .collect();
+        }
+        f.finish(cx);
+    }
+    if spec.printed_by.is_empty() {
+        spec.printed_by = spec.signer.clone();
+    }
+    Some(spec)
 }
 
 fn read_kinds(cx: &mut Cx, node: Option<Node>) -> Option<KindLabels> {

@@ -4,4 +4,6 @@ mod load;
 mod model;
 
 pub use load::{is_valid_id, load_plan};
-pub use model::{KindLabels, Phase, Plan, Reporting, Role, Section, Task, Unit, UnitKind};
+pub use model::{
+    KindLabels, Phase, Plan, ReportSpec, Reporting, Role, Section, Task, Unit, UnitKind,
+};

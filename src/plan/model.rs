@@ -128,6 +128,20 @@ pub struct Reporting {
     pub regions_in_all_tasks: bool,
 }
 
+/// The consolidated report's own heading and 版记: who it goes to, who signs it, whom it is
+/// copied to and who prints it. Not the units' reporting rule ([`Reporting`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSpec {
+    /// 主送: the body the consolidated report is addressed to.
+    pub to: String,
+    /// 署名: who writes and signs it.
+    pub signer: String,
+    /// 抄送: the report's own copy list; empty unless the office sets it.
+    pub cc: Vec<String>,
+    /// 印发机关 in the 版记.
+    pub printed_by: String,
+}
+
 /// Group names for unit kinds, as the plan's readers expect them.
 #[derive(Debug, Clone, Serialize)]
 pub struct KindLabels {
@@ -163,6 +177,8 @@ pub struct Plan {
     pub issuer: String,
     /// Reporting rule.
     pub reporting: Reporting,
+    /// The consolidated report's addressee, signer, copy list and printer.
+    pub report: ReportSpec,
     /// Labels for unit kinds.
     pub kinds: KindLabels,
     /// Stages in order.

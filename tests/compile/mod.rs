@@ -1,28 +1,34 @@
-//! `nianbao compile`: golden files, document structure read back with real parsers,
-//! conservation of every progress text, escaping of hostile text, templates, and printing.
+//! `nianbao compile`: golden files, every format read back with a real parser, conservation
+//! of every progress text, hostile text, templates, plan-driven words, and determinism. The
+//! checks that need other programs (pandoc, python-docx, LibreOffice, a browser, poppler) are
+//! in `external`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use scraper::{ElementRef, Html, Selector};
+use scraper::{Html, Selector};
 
-mod browser;
+mod read;
+
+use read::{Para, squeeze};
 
 /// A fresh output folder under the system temp dir, removed when dropped.
-struct Scratch(PathBuf);
+pub struct Scratch(pub PathBuf);
 
 impl Scratch {
-    fn new(name: &str) -> Scratch {
+    pub fn new(name: &str) -> Scratch {
         let dir = std::env::temp_dir().join(format!("nianbao-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
     }
-    fn read(&self, file: &str) -> String {
+    pub fn read(&self, file: &str) -> String {
         std::fs::read_to_string(self.0.join(file))
             .unwrap_or_else(|e| panic!("{file} was not written: {e}"))
+    }
+    pub fn bytes(&self, file: &str) -> Vec<u8> {
+        std::fs::read(self.0.join(file)).unwrap_or_else(|e| panic!("{file} was not written: {e}"))
     }
 }
 
@@ -32,7 +38,7 @@ impl Drop for Scratch {
     }
 }
 
-fn nianbao(dir: &str, args: &[&str]) -> Output {
+pub fn nianbao(dir: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args(args)
         .current_dir(dir)
@@ -41,8 +47,17 @@ fn nianbao(dir: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
+fn ok(run: &Output) {
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// Compiles the fixture year (a second plan, with hostile text and gaps) into `out`.
-fn compile_fixture(out: &Scratch, extra: &[&str]) -> Output {
+pub fn compile_fixture(out: &Scratch, extra: &[&str]) -> Output {
     let out_dir = out.0.to_str().unwrap();
     let mut args = vec![
         "--plan",
@@ -59,22 +74,61 @@ fn compile_fixture(out: &Scratch, extra: &[&str]) -> Output {
     nianbao("tests/fixtures/compile", &args)
 }
 
-/// Compiles the shipped plan and 2026 sample reports into `out`.
-fn compile_sample(out: &Scratch) -> Output {
+/// Compiles the shipped plan and 2026 sample reports into `out` (Markdown, HTML, Word).
+pub fn compile_sample(out: &Scratch) -> Output {
     let out_dir = out.0.to_str().unwrap();
-    nianbao(".", &["compile", "--date", "2026-12-28", "--out", out_dir])
+    nianbao(
+        ".",
+        &[
+            "compile",
+            "--date",
+            "2026-12-28",
+            "--format",
+            "md,html",
+            "--out",
+            out_dir,
+        ],
+    )
 }
+
+/// Task titles of the shipped plan, in order, as the documents number them ("1.优化…").
+pub fn shipped_task_headings() -> Vec<String> {
+    let plan = std::fs::read_to_string("plan/meili-ningxia.toml").unwrap();
+    let value: toml::Value = toml::from_str(&plan).unwrap();
+    value["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            format!(
+                "{}.{}",
+                t["number"].as_integer().unwrap(),
+                t["title"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn headings(paras: &[Para], level: u8) -> Vec<String> {
+    paras
+        .iter()
+        .filter(|p| p.heading == Some(level))
+        .map(|p| p.text.trim().to_string())
+        .collect()
+}
+
+const BODY_HEADINGS: [&str; 4] = [
+    "一、总体情况",
+    "二、重点任务推进情况",
+    "三、存在的问题",
+    "四、下一步工作打算",
+];
 
 #[test]
 fn fixture_outputs_match_reviewed_golden_files() {
     let out = Scratch::new("golden");
     let run = compile_fixture(&out, &[]);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&run);
     let golden = Path::new("tests/golden/compile");
     let overwrite = std::env::var("SNAPSHOTS").is_ok_and(|v| v == "overwrite");
     for file in ["report.md", "report.html", "context.json"] {
@@ -97,187 +151,90 @@ fn fixture_outputs_match_reviewed_golden_files() {
 }
 
 #[test]
-fn same_inputs_give_byte_identical_output() {
+fn same_inputs_give_byte_identical_output_in_every_format() {
     let (a, b) = (Scratch::new("repro-a"), Scratch::new("repro-b"));
-    compile_fixture(&a, &[]);
-    compile_fixture(&b, &[]);
+    ok(&compile_fixture(&a, &[]));
+    ok(&compile_fixture(&b, &[]));
     for file in ["report.md", "report.html", "context.json"] {
-        assert_eq!(a.read(file), b.read(file), "{file}");
+        assert_eq!(a.bytes(file), b.bytes(file), "{file}");
     }
-}
-
-/// Headings of a Markdown document as (level, text).
-fn md_headings(md: &str) -> Vec<(HeadingLevel, String)> {
-    let mut out = Vec::new();
-    let mut current: Option<(HeadingLevel, String)> = None;
-    for event in Parser::new_ext(md, Options::all()) {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => current = Some((level, String::new())),
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, text)) = current.as_mut() {
-                    text.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Heading(_)) => out.extend(current.take()),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The GFM tables of a Markdown document, each as rows of cell texts (header first).
-fn md_tables(md: &str) -> Vec<Vec<Vec<String>>> {
-    let mut tables = Vec::new();
-    let mut rows: Vec<Vec<String>> = Vec::new();
-    for event in Parser::new_ext(md, Options::all()) {
-        match event {
-            Event::Start(Tag::Table(_)) => rows.clear(),
-            Event::Start(Tag::TableHead) | Event::Start(Tag::TableRow) => rows.push(Vec::new()),
-            Event::Start(Tag::TableCell) => {
-                if let Some(r) = rows.last_mut() {
-                    r.push(String::new())
-                }
-            }
-            Event::Text(t) => {
-                if let Some(c) = rows.last_mut().and_then(|r| r.last_mut()) {
-                    c.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Table) => tables.push(std::mem::take(&mut rows)),
-            _ => {}
-        }
-    }
-    tables
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn text_of(e: ElementRef) -> String {
-    e.text().collect()
-}
-
-/// Task titles of the shipped plan, in order, as the documents number them ("1.优化…").
-fn shipped_task_headings() -> Vec<String> {
-    let plan = std::fs::read_to_string("plan/meili-ningxia.toml").unwrap();
-    let value: toml::Value = toml::from_str(&plan).unwrap();
-    value["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            format!(
-                "{}.{}",
-                t["number"].as_integer().unwrap(),
-                t["title"].as_str().unwrap()
-            )
-        })
-        .collect()
 }
 
 #[test]
 fn sample_markdown_has_the_expected_structure() {
     let out = Scratch::new("md-structure");
-    let run = compile_sample(&out);
-    assert_eq!(
-        run.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    ok(&compile_sample(&out));
     let md = out.read("report.md");
+    // The title lives in the front matter only, so pandoc shows it once.
     assert!(md.starts_with("---\ntitle: \"关于2026年度全面推进美丽宁夏建设工作情况的报告\"\n"));
-    assert!(md.contains("\nlang: zh-CN\n"));
-    let headings = md_headings(&md);
-    let level = |l| {
-        headings
-            .iter()
-            .filter(move |(h, _)| *h == l)
-            .map(|(_, t)| t.as_str())
-    };
-    assert_eq!(
-        level(HeadingLevel::H1).collect::<Vec<_>>(),
-        ["关于2026年度全面推进美丽宁夏建设工作情况的报告"]
-    );
-    assert_eq!(
-        level(HeadingLevel::H2).collect::<Vec<_>>(),
-        [
-            "一、总体情况",
-            "二、重点任务推进情况",
-            "三、存在的问题",
-            "四、下一步工作打算",
-            "附件1 报送情况统计表",
-            "附件2 任务—单位覆盖矩阵",
-            "附件3 未报送和逾期报送单位名单",
-            "附件4 重大工程进展表",
-        ]
-    );
-    let sections: Vec<&str> = level(HeadingLevel::H3).collect();
-    assert_eq!(sections.len(), 7);
-    for (i, numeral) in ["一", "二", "三", "四", "五", "六", "七"]
-        .iter()
-        .enumerate()
-    {
-        assert!(
-            sections[i].starts_with(&format!("（{numeral}）")),
-            "{}",
-            sections[i]
-        );
-    }
-    assert_eq!(
-        level(HeadingLevel::H4).collect::<Vec<_>>(),
-        shipped_task_headings()
-    );
-
-    let tables = md_tables(&md);
-    assert_eq!(tables.len(), 3, "submissions, matrix, projects");
-    let submissions = &tables[0];
-    assert_eq!(submissions.len(), 1 + 31);
-    assert!(submissions.iter().all(|r| r.len() == 6));
-    let matrix = &tables[1];
-    assert_eq!(matrix.len(), 1 + 28);
+    assert!(md.contains("\nlang: zh-CN\n---\n"));
     assert!(
-        matrix.iter().all(|r| r.len() == 1 + 31),
-        "every matrix row has 32 cells"
+        !md.contains("\ndate:"),
+        "no date under the title in pandoc's output"
     );
-    assert_eq!(matrix[1][0], "1.优化国土空间开发保护格局");
-    assert_eq!(
-        matrix[1][1], "★",
-        "自然资源厅 leads task 1 and reported on it"
-    );
+    let paras = read::markdown(&md);
+    let mut level1 = BODY_HEADINGS.map(String::from).to_vec();
+    for annex in [
+        "附件1\u{3000}报送情况统计表",
+        "附件2\u{3000}任务—单位覆盖矩阵",
+        "附件3\u{3000}未报送和逾期报送单位名单",
+        "附件4\u{3000}重大工程进展表",
+    ] {
+        level1.push(annex.to_string());
+    }
+    assert_eq!(headings(&paras, 1), level1);
+    let sections = headings(&paras, 2);
+    assert_eq!(sections.len(), 7);
+    for (s, numeral) in sections
+        .iter()
+        .zip(["一", "二", "三", "四", "五", "六", "七"])
+    {
+        assert!(s.starts_with(&format!("（{numeral}）")), "{s}");
+    }
+    assert_eq!(headings(&paras, 3), shipped_task_headings());
+    // 附件 list: one line per annex (hard breaks), not one run-on paragraph.
+    let list = paras.iter().find(|p| p.text.starts_with("附件：")).unwrap();
+    assert_eq!(list.text.lines().count(), 4, "{:?}", list.text);
 }
 
 #[test]
 fn sample_html_has_the_expected_structure() {
     let out = Scratch::new("html-structure");
-    compile_sample(&out);
-    let html = Html::parse_document(&out.read("report.html"));
-    let all = |s: &str| html.select(&sel(s)).map(text_of).collect::<Vec<_>>();
+    ok(&compile_sample(&out));
+    let page = out.read("report.html");
+    let html = Html::parse_document(&page);
+    let sel = |s: &str| Selector::parse(s).unwrap();
+    let all = |s: &str| {
+        html.select(&sel(s))
+            .map(|e| e.text().collect::<String>())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         all("h1"),
         ["关于2026年度全面推进美丽宁夏建设工作情况的报告"]
     );
-    assert_eq!(
-        all("main > h2"),
-        [
-            "一、总体情况",
-            "二、重点任务推进情况",
-            "三、存在的问题",
-            "四、下一步工作打算"
-        ]
-    );
+    assert_eq!(all("main > h2"), BODY_HEADINGS);
     assert_eq!(all("h3").len(), 7);
     assert_eq!(all("h4"), shipped_task_headings());
     assert_eq!(all("h2.annex-title").len(), 4);
-    assert_eq!(html.select(&sel("table.submissions tbody tr")).count(), 31);
-    let rows: Vec<ElementRef> = html.select(&sel("table.matrix tbody tr")).collect();
+    assert_eq!(all("p.annex-label"), ["附件1", "附件2", "附件3", "附件4"]);
+    assert_eq!(
+        html.select(&sel("section.annex.landscape table")).count(),
+        1
+    );
+    let tables: Vec<_> = html.select(&sel("table")).collect();
+    assert_eq!(tables.len(), 3, "submissions, matrix, projects");
+    assert_eq!(tables[0].select(&sel("tbody tr")).count(), 31);
+    let rows: Vec<_> = tables[1].select(&sel("tbody tr")).collect();
     assert_eq!(rows.len(), 28);
     assert!(rows.iter().all(|r| r.select(&sel("td")).count() == 31));
-    assert_eq!(html.select(&sel("table.matrix thead th")).count(), 32);
+    assert_eq!(tables[1].select(&sel("thead th.v")).count(), 31);
     // Self-contained: no scripts, no external resources.
     assert_eq!(html.select(&sel("script, link, img, iframe")).count(), 0);
-    assert!(html.select(&sel("style")).count() == 1);
+    assert_eq!(html.select(&sel("style")).count(), 1);
+    // The 版记 comes after the last annex.
+    let colophon = page.find("class=\"colophon\"").unwrap();
+    assert!(colophon > page.rfind("class=\"annex").unwrap());
 }
 
 /// Every progress text of every report, keyed by (task, unit short name).
@@ -316,135 +273,108 @@ fn progress_texts(reports: &Path) -> BTreeMap<(u32, String), Vec<String>> {
     out
 }
 
-fn assert_html_conserves(html: &str, texts: &BTreeMap<(u32, String), Vec<String>>) {
-    let doc = Html::parse_document(html);
+/// Each text is under its task, after its unit's lead-in, in whitespace-free comparison.
+pub fn assert_conserved(
+    format: &str,
+    tasks: &BTreeMap<u32, String>,
+    texts: &BTreeMap<(u32, String), Vec<String>>,
+) {
     for ((task, unit), paragraphs) in texts {
-        let selector = sel(&format!(
-            "section#task-{task} div.account[data-unit=\"{unit}\"]"
-        ));
-        let account = doc
-            .select(&selector)
-            .next()
-            .unwrap_or_else(|| panic!("no account of {unit} under task {task}"));
-        let text = text_of(account);
+        let under = squeeze(
+            tasks
+                .get(task)
+                .unwrap_or_else(|| panic!("{format}: task {task} missing")),
+        );
+        let lead = under
+            .find(&format!("{unit}（"))
+            .unwrap_or_else(|| panic!("{format}: task {task}: {unit} not attributed"));
         for p in paragraphs {
+            let p = squeeze(p);
             assert!(
-                text.contains(p.as_str()),
-                "task {task}, {unit}: {p:?} not in {text:?}"
-            );
-        }
-    }
-}
-
-/// The text of each task's part of a Markdown document, read back through the parser.
-fn md_task_texts(md: &str) -> BTreeMap<u32, String> {
-    let mut out: BTreeMap<u32, String> = BTreeMap::new();
-    let mut current: Option<u32> = None;
-    let mut in_h4 = false;
-    let mut heading = String::new();
-    for event in Parser::new_ext(md, Options::all()) {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                in_h4 = level == HeadingLevel::H4;
-                heading.clear();
-                if !in_h4 {
-                    current = None;
-                }
-            }
-            Event::End(TagEnd::Heading(_)) if in_h4 => {
-                in_h4 = false;
-                current = heading.split('.').next().and_then(|n| n.parse().ok());
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if in_h4 {
-                    heading.push_str(&t);
-                } else if let Some(n) = current {
-                    out.entry(n).or_default().push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
-                if let Some(n) = current {
-                    out.entry(n).or_default().push('\n');
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn assert_md_conserves(md: &str, texts: &BTreeMap<(u32, String), Vec<String>>) {
-    let tasks = md_task_texts(md);
-    for ((task, unit), paragraphs) in texts {
-        let text = tasks
-            .get(task)
-            .unwrap_or_else(|| panic!("task {task} missing"));
-        for (i, p) in paragraphs.iter().enumerate() {
-            let expected = if i == 0 {
-                format!("{unit}（")
-            } else {
-                String::new()
-            };
-            assert!(
-                text.contains(&expected),
-                "task {task}: {unit} not attributed"
-            );
-            assert!(
-                text.contains(p.as_str()),
-                "task {task}, {unit}: {p:?} lost in Markdown"
+                under[lead..].contains(&p),
+                "{format}: task {task}, {unit}: {p:?} lost"
             );
         }
     }
 }
 
 #[test]
-fn every_progress_text_appears_under_its_task_and_unit() {
+fn every_progress_text_appears_under_its_task_and_unit_in_every_format() {
     let sample = Scratch::new("conserve-sample");
-    compile_sample(&sample);
+    ok(&compile_sample(&sample));
     let texts = progress_texts(Path::new("reports/2026"));
     assert!(texts.len() > 250, "the sample has {} entries", texts.len());
-    assert_html_conserves(&sample.read("report.html"), &texts);
-    assert_md_conserves(&sample.read("report.md"), &texts);
-
     let fixture = Scratch::new("conserve-fixture");
-    compile_fixture(&fixture, &[]);
-    let texts = progress_texts(Path::new("tests/fixtures/compile/reports/2025"));
-    assert_html_conserves(&fixture.read("report.html"), &texts);
-    assert_md_conserves(&fixture.read("report.md"), &texts);
+    ok(&compile_fixture(&fixture, &[]));
+    let fixture_texts = progress_texts(Path::new("tests/fixtures/compile/reports/2025"));
+    for (out, texts) in [(&sample, &texts), (&fixture, &fixture_texts)] {
+        assert_conserved(
+            "md",
+            &read::by_task(&read::markdown(&out.read("report.md"))),
+            texts,
+        );
+        assert_conserved(
+            "html",
+            &read::by_task(&read::html(&out.read("report.html"))),
+            texts,
+        );
+    }
+}
+
+/// The lines of the fixture's hostile entry, each of which must come out as this text.
+pub const HOSTILE: [&str; 10] = [
+    "1. 配合整治排污口 12 个 | 表格分隔符 # 井号 *星号* <script>alert(\"x\")</script> & 和号",
+    "# 这一行以井号开头",
+    "- 以减号开头 [链接](http://example.org) $x^2$ @引用 ~删除~ `代码`",
+    "a. 小写字母开头",
+    "(b) 括号编号开头",
+    "iv. 罗马数字开头",
+    "B. 大写字母开头",
+    "网址 http://example.org 与 www.example.com 邮箱 a@b.cn 表情 :smile: 引号\"直的\" -- 和 ... {#id}",
+    "东河|补水<b>工程</b>",
+    "单独的回车\n之后的文字",
+];
+
+/// Collapses runs of spaces, as every Markdown reader does.
+fn spaces(s: &str) -> String {
+    s.split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn assert_hostile_literal(format: &str, paras: &[Para]) {
+    let texts: Vec<String> = paras.iter().map(|p| spaces(&p.text)).collect();
+    for piece in HOSTILE {
+        let piece = spaces(piece);
+        assert!(
+            texts.iter().any(|t| t.contains(&piece)),
+            "{format}: {piece:?} not shown literally"
+        );
+    }
+    // No structure was made from department text: the fixture has exactly three tasks.
+    let h3: Vec<String> = paras
+        .iter()
+        .filter(|p| p.heading == Some(3))
+        .map(|p| p.text.clone())
+        .collect();
+    assert_eq!(
+        h3,
+        ["1.整治排污口", "2.保障生态流量", "3.清理河湖四乱"],
+        "{format}"
+    );
 }
 
 #[test]
 fn hostile_department_text_stays_text_in_every_format() {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
     let out = Scratch::new("hostile");
-    compile_fixture(&out, &[]);
-    // HTML: no element was smuggled in; the characters are all there as text.
-    let html = Html::parse_document(&out.read("report.html"));
-    assert_eq!(html.select(&sel("script, b, a")).count(), 0);
-    let account = html
-        .select(&sel("section#task-1 div.account[data-unit=\"水务厅\"]"))
-        .next()
-        .unwrap();
-    let text = text_of(account);
-    for piece in [
-        "<script>alert(\"x\")</script>",
-        "| 表格分隔符",
-        "# 这一行以井号开头",
-        "*星号*",
-        "& 和号",
-        "[链接](http://example.org)",
-    ] {
-        assert!(
-            text.contains(piece),
-            "{piece:?} not shown literally in HTML"
-        );
-    }
-    let project = html.select(&sel("table.projects tbody tr")).next().unwrap();
-    assert_eq!(project.select(&sel("td")).count(), 6);
-    assert!(text_of(project).contains("东河|补水<b>工程</b>"));
-
-    // Markdown: the parser sees no HTML, links, emphasis beyond our own, extra headings
-    // or list items, and the table keeps its six columns.
+    ok(&compile_fixture(&out, &[]));
     let md = out.read("report.md");
+    assert!(
+        !md.contains('\r'),
+        "a lone CR is a line break, not a byte in the file"
+    );
     for event in Parser::new_ext(&md, Options::all()) {
         match event {
             Event::Html(h) | Event::InlineHtml(h) => panic!("raw HTML reached Markdown: {h}"),
@@ -455,28 +385,13 @@ fn hostile_department_text_stays_text_in_every_format() {
             _ => {}
         }
     }
-    let h4: Vec<String> = md_headings(&md)
-        .into_iter()
-        .filter(|(l, _)| *l == HeadingLevel::H4)
-        .map(|(_, t)| t)
-        .collect();
-    assert_eq!(h4, ["1.整治排污口", "2.保障生态流量", "3.清理河湖四乱"]);
-    let texts = md_task_texts(&md);
-    for piece in [
-        "<script>alert(\"x\")</script>",
-        "# 这一行以井号开头",
-        "- 以减号开头",
-        "$x^2$ @引用 ~删除~ `代码`",
-    ] {
-        assert!(
-            texts[&1].contains(piece),
-            "{piece:?} not literal in Markdown: {}",
-            texts[&1]
-        );
-    }
-    let projects = md_tables(&md).pop().unwrap();
-    assert!(projects.iter().all(|r| r.len() == 6));
-    assert_eq!(projects[1][1], "东河|补水<b>工程</b>");
+    assert_hostile_literal("md", &read::markdown(&md));
+
+    let page = out.read("report.html");
+    let html = Html::parse_document(&page);
+    let smuggled = Selector::parse("main script, main b, main a").unwrap();
+    assert_eq!(html.select(&smuggled).count(), 0);
+    assert_hostile_literal("html", &read::html(&page));
 }
 
 /// Compiles the fixture with a templates folder holding `files`; returns the run and
@@ -496,6 +411,8 @@ fn compile_with_templates(out: &Scratch, files: &[(&str, &str)]) -> (Output, Pat
             "--templates",
             templates.to_str().unwrap(),
             "compile",
+            "--format",
+            "md,html",
             "--out",
             out_dir.to_str().unwrap(),
         ],
@@ -504,36 +421,168 @@ fn compile_with_templates(out: &Scratch, files: &[(&str, &str)]) -> (Output, Pat
 }
 
 #[test]
-fn a_template_file_overrides_only_its_builtin() {
+fn one_template_override_changes_every_format() {
     let out = Scratch::new("override");
-    let (run, out_dir) =
-        compile_with_templates(&out, &[("report.md", "自定义：{{ meta.title }}\n")]);
-    assert_eq!(run.status.code(), Some(0));
-    let md = std::fs::read_to_string(out_dir.join("report.md")).unwrap();
-    assert_eq!(
-        md,
-        "自定义：关于2025年度推进河湖治理三年行动工作情况的报告\n"
-    );
-    let html = std::fs::read_to_string(out_dir.join("report.html")).unwrap();
+    let template = "# 自定义：{{ meta.title | md }}\n\n{{ meta.to | md }}：正文由办公室改写。\n";
+    let (run, dir) = compile_with_templates(&out, &[("report.md", template)]);
+    ok(&run);
+    let title = "自定义：关于2025年度推进河湖治理三年行动工作情况的报告";
+    let body = "省河湖长制工作领导小组：正文由办公室改写。";
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
     assert!(
-        html.contains("<h4>1.整治排污口</h4>"),
-        "report.html is still the built-in one"
+        md.contains(&format!("title: \"{title}\"")) && md.contains(body),
+        "{md}"
     );
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains(&format!("<span>{title}</span>")) && html.contains(body));
+}
+
+#[test]
+fn an_override_of_a_retired_template_is_reported_not_ignored() {
+    let out = Scratch::new("retired");
+    let (run, _) = compile_with_templates(&out, &[("report.html", "<p>旧模板</p>\n")]);
+    ok(&run);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("report.html 已不再使用") && stderr.contains("report.md"),
+        "{stderr}"
+    );
+    let list = nianbao(
+        ".",
+        &[
+            "--templates",
+            out.0.join("templates").to_str().unwrap(),
+            "templates",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&list.stdout).contains("report.html\t已不再使用"));
 }
 
 #[test]
 fn a_broken_template_names_its_file_and_line_and_writes_nothing() {
     let out = Scratch::new("bad-template");
-    let broken = "<p>\n{{ meta.no_such_field }}\n</p>\n";
-    let (run, out_dir) = compile_with_templates(&out, &[("report.html", broken)]);
+    let broken = "# 标题\n\n{{ meta.no_such_field }}\n";
+    let (run, dir) = compile_with_templates(&out, &[("report.md", broken)]);
     assert_eq!(run.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(stderr.contains("report.html"), "{stderr}");
-    assert!(stderr.contains("第 2 行"), "{stderr}");
     assert!(
-        !out_dir.exists(),
-        "nothing is written when a template fails"
+        stderr.contains("report.md") && stderr.contains("第 3 行"),
+        "{stderr}"
     );
+    assert!(!dir.exists(), "nothing is written when a template fails");
+}
+
+#[test]
+fn a_template_with_an_unknown_block_says_where_and_writes_nothing() {
+    let out = Scratch::new("bad-marker");
+    let broken = "# 标题\n\n::: sidebar\n文字\n:::\n\n::: signature\n只有一段\n:::\n";
+    let (run, dir) = compile_with_templates(&out, &[("report.md", broken)]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("report.md"), "{stderr}");
+    assert!(
+        stderr.contains("第 3 行") && stderr.contains("sidebar"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("第 7 行") && stderr.contains("signature"),
+        "{stderr}"
+    );
+    assert!(!dir.exists());
+}
+
+#[test]
+fn the_deadline_and_the_report_heads_come_from_the_plan() {
+    // The fixture plan's deadline is 11-30 and it sets no [report] table.
+    let out = Scratch::new("plan-words");
+    ok(&compile_fixture(&out, &[]));
+    for (format, text) in [
+        ("md", out.read("report.md")),
+        ("html", out.read("report.html")),
+    ] {
+        assert!(text.contains("每年11月底前"), "{format}");
+        assert!(!text.contains("12月底前"), "{format}");
+        // 主送 and 署名 default to the reporting rule's body and office; no 抄送 line.
+        assert!(text.contains("省河湖长制工作领导小组："), "{format}");
+        assert!(text.contains("省河湖长制办公室"), "{format}");
+        assert!(!text.contains("抄送"), "{format}");
+    }
+    // The shipped plan names them in its [report] table.
+    let sample = Scratch::new("plan-words-sample");
+    ok(&compile_sample(&sample));
+    let md = sample.read("report.md");
+    assert!(md.contains("\n自治区生态环境保护领导小组：\n"));
+    assert!(md.contains("\n自治区生态环境保护领导小组办公室\n\n2026年12月28日\n"));
+    assert!(md.contains("自治区生态环境保护领导小组办公室　　2026年12月28日印发"));
+    assert!(!md.contains("抄送"));
+}
+
+#[test]
+fn figures_are_set_without_spaces_around_numbers() {
+    let out = Scratch::new("figures");
+    ok(&compile_sample(&out));
+    let md = out.read("report.md");
+    assert!(
+        md.contains("主要数据：耕地“非农化”问题图斑整改数1263个。"),
+        "{md:.0}"
+    );
+    assert!(!md.contains("整改数 1263 个"));
+}
+
+use crate::generator;
+
+#[test]
+fn a_matrix_wider_than_a_page_splits_by_unit_kind() {
+    let dir = Scratch::new("wide-plan");
+    generator::generate(
+        &dir.0,
+        &generator::Spec {
+            units: 120,
+            missing: 0.1,
+            gaps: 0.05,
+            seed: 3,
+        },
+    );
+    let out = dir.0.join("out");
+    let run = nianbao(
+        dir.0.to_str().unwrap(),
+        &[
+            "compile",
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    ok(&run);
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let html = Html::parse_document(&page);
+    let tables: Vec<_> = html
+        .select(&Selector::parse("section.landscape table").unwrap())
+        .collect();
+    assert!(tables.len() >= 3, "split into {} tables", tables.len());
+    let cols = Selector::parse("thead th").unwrap();
+    let total: usize = tables.iter().map(|t| t.select(&cols).count() - 1).sum();
+    assert_eq!(total, 120, "every unit has a column in some part");
+    assert!(tables.iter().all(|t| t.select(&cols).count() <= 41));
+    let notes: Vec<String> = html
+        .select(&Selector::parse("section.landscape p.note").unwrap())
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(notes.iter().any(|n| n.starts_with("地区")), "{notes:?}");
+}
+
+#[test]
+fn the_signature_centres_the_signer_over_the_date_in_html_and_word() {
+    let out = Scratch::new("signature");
+    ok(&compile_sample(&out));
+    // 16 characters of signer over 7 of date: the signer keeps two characters from the
+    // edge and the date is centred under it (6.5 characters in).
+    let html = out.read("report.html");
+    assert!(html.contains(
+        "<p class=\"signer\" style=\"padding-right: 2em\">自治区生态环境保护领导小组办公室</p>"
+    ));
+    assert!(html.contains("<p class=\"date\" style=\"padding-right: 6.5em\">2026年12月28日</p>"));
 }
 
 #[test]
@@ -582,7 +631,12 @@ fn templates_command_lists_and_writes_without_overwriting() {
     let t = tdir.to_str().unwrap();
     let run = nianbao(".", &["--templates", t, "templates", "--write"]);
     assert_eq!(run.status.code(), Some(0));
-    assert!(tdir.join("report.html").is_file());
+    assert!(tdir.join("report.md").is_file());
+    assert!(tdir.join("remind.md").is_file());
+    assert!(
+        !tdir.join("report.html").exists(),
+        "one template per document"
+    );
     std::fs::write(tdir.join("report.md"), "mine\n").unwrap();
     let again = nianbao(".", &["--templates", t, "templates", "--write"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("已存在，未覆盖"));

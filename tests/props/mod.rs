@@ -57,13 +57,20 @@ fn pipeline(bytes: &[u8]) {
     let valid = !diags.iter().any(|d| d.severity == Severity::Error);
     if let (Some(report), true) = (report, valid) {
         let ctx = context::build(plan(), report.year, std::slice::from_ref(&report), None);
-        let md = templates()
-            .render("report.md", &ctx)
-            .expect("a valid report compiles to Markdown");
-        let html = templates()
-            .render("report.html", &ctx)
-            .expect("a valid report compiles to HTML");
-        assert!(md.contains("## 二、重点任务推进情况") && html.contains("</html>"));
+        let doc = templates()
+            .document("report.md", &Templates::value(&ctx))
+            .expect("a valid report reads into the document model");
+        let mut outputs = Vec::new();
+        for name in ["md", "html"] {
+            let mut out = Vec::new();
+            let w = nianbao::writer::find(name).unwrap();
+            (w.write)(&doc, &Default::default(), &mut out)
+                .unwrap_or_else(|e| panic!("a valid report compiles to {name}: {e:#}"));
+            outputs.push(out);
+        }
+        let md = String::from_utf8_lossy(&outputs[0]);
+        let html = String::from_utf8_lossy(&outputs[1]);
+        assert!(md.contains("\n# 二、重点任务推进情况\n") && html.contains("</html>"));
         serde_json::to_string(&ctx).expect("the context serialises");
     }
 }

@@ -6,9 +6,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::path::Path;
 
-#[path = "../../examples/corpus/gen.rs"]
-#[allow(dead_code)]
-mod generator;
+use crate::generator;
 
 /// Counts allocations made on threads that switched counting on; passes everything to System.
 struct Counting;
@@ -60,8 +58,10 @@ fn allocations_for(pool: &rayon::ThreadPool, units: usize) -> u64 {
         let checked = check_reports(&plan, &files, Scope::WholeYear(2026));
         let ctx = context::build(&plan, 2026, &checked.reports, None);
         let value = Templates::value(&ctx);
-        for name in ["report.md", "report.html"] {
-            templates.render_to(name, &value, std::io::sink()).unwrap();
+        let doc = templates.document("report.md", &value).unwrap();
+        for name in ["md", "html"] {
+            let w = nianbao::writer::find(name).unwrap();
+            (w.write)(&doc, &Default::default(), &mut std::io::sink()).unwrap();
         }
         COUNTING.with(|c| c.set(false));
         ALLOCATIONS.with(Cell::get)
