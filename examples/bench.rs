@@ -70,7 +70,7 @@ fn stage(name: &str, dir: &Path) {
             let t = Instant::now();
             let doc = nianbao::document::read(&source).unwrap();
             eprintln!("read {:?}", t.elapsed());
-            for name in ["md", "html"] {
+            for name in ["md", "html", "docx"] {
                 let t = Instant::now();
                 let mut out = Vec::new();
                 let w = nianbao::writer::find(name).unwrap();

@@ -251,13 +251,14 @@ pub struct CompileArgs {
     /// 输出文件夹（默认 out/<年度>/）
     #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
-    /// 输出格式，可写多个，用逗号分隔：md（Markdown）、html（公文格式打印页）、json（模板所用的数据）
+    /// 输出格式，可写多个，用逗号分隔：md（Markdown）、html（公文格式打印页）、docx（Word）、
+    /// json（模板所用的数据）
     #[arg(
         long,
         value_parser = format_parser(),
         value_name = "格式",
         value_delimiter = ',',
-        default_value = "md,html"
+        default_value = "md,html,docx"
     )]
     pub format: Vec<String>,
     /// 有单位未报送或分工任务未覆盖时拒绝汇编（退出码 1）

@@ -2,6 +2,7 @@
 //! geometry, spacing), never words; adding a format means adding a module and one line to
 //! [`WRITERS`].
 
+pub mod docx;
 pub mod html;
 pub mod markdown;
 
@@ -26,7 +27,7 @@ pub struct Writer {
 }
 
 /// Every output format, in the order `--format` lists them.
-pub const WRITERS: &[Writer] = &[markdown::WRITER, html::WRITER];
+pub const WRITERS: &[Writer] = &[markdown::WRITER, html::WRITER, docx::WRITER];
 
 /// The writer of a format name.
 pub fn find(name: &str) -> Option<&'static Writer> {

@@ -66,7 +66,7 @@ pub fn compile_fixture(out: &Scratch, extra: &[&str]) -> Output {
         "--date",
         "2025-12-10",
         "--format",
-        "md,html,json",
+        "md,html,docx,json",
         "--out",
         out_dir,
     ];
@@ -84,7 +84,7 @@ pub fn compile_sample(out: &Scratch) -> Output {
             "--date",
             "2026-12-28",
             "--format",
-            "md,html",
+            "md,html,docx",
             "--out",
             out_dir,
         ],
@@ -155,7 +155,7 @@ fn same_inputs_give_byte_identical_output_in_every_format() {
     let (a, b) = (Scratch::new("repro-a"), Scratch::new("repro-b"));
     ok(&compile_fixture(&a, &[]));
     ok(&compile_fixture(&b, &[]));
-    for file in ["report.md", "report.html", "context.json"] {
+    for file in ["report.md", "report.html", "report.docx", "context.json"] {
         assert_eq!(a.bytes(file), b.bytes(file), "{file}");
     }
 }
@@ -235,6 +235,63 @@ fn sample_html_has_the_expected_structure() {
     // The 版记 comes after the last annex.
     let colophon = page.find("class=\"colophon\"").unwrap();
     assert!(colophon > page.rfind("class=\"annex").unwrap());
+}
+
+/// The attribute `name` of every element `tag` in a Word part.
+fn attrs<'a>(xml: &'a roxmltree::Document, tag: &str, name: &str) -> Vec<&'a str> {
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    xml.descendants()
+        .filter(|n| n.has_tag_name((W, tag)))
+        .filter_map(|n| n.attribute((W, name)))
+        .collect()
+}
+
+#[test]
+fn sample_docx_has_the_expected_structure() {
+    let out = Scratch::new("docx-structure");
+    ok(&compile_sample(&out));
+    let bytes = out.bytes("report.docx");
+    let paras = read::docx(&bytes);
+    assert_eq!(headings(&paras, 1), BODY_HEADINGS);
+    assert_eq!(headings(&paras, 2).len(), 7);
+    assert_eq!(headings(&paras, 3), shipped_task_headings());
+    let parts = read::docx_parts(&bytes);
+    let doc = roxmltree::Document::parse(&parts["word/document.xml"]).unwrap();
+    let styles = attrs(&doc, "pStyle", "val");
+    assert_eq!(styles.first(), Some(&"Title"));
+    assert_eq!(styles.iter().filter(|s| **s == "AnnexTitle").count(), 4);
+    // Portrait body, landscape matrix, portrait again: three sections.
+    let orient: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("pgSz"))
+        .map(|n| {
+            n.attributes()
+                .find(|a| a.name() == "orient")
+                .map(|a| a.value())
+                .unwrap_or("portrait")
+        })
+        .collect();
+    assert_eq!(orient, ["portrait", "landscape", "portrait"]);
+    // Every table repeats its header row.
+    let tables = doc.descendants().filter(|n| n.has_tag_name("tbl")).count();
+    let repeated = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("tblHeader"))
+        .count();
+    assert_eq!(tables, 4, "three tables and the 版记");
+    assert_eq!(repeated, 3);
+    assert!(parts["word/settings.xml"].contains("<w:evenAndOddHeaders/>"));
+    for footer in ["word/footer1.xml", "word/footer2.xml"] {
+        assert!(
+            parts[footer].contains(" PAGE "),
+            "{footer} has a PAGE field"
+        );
+    }
+    assert!(
+        parts["docProps/core.xml"]
+            .contains("<dc:title>关于2026年度全面推进美丽宁夏建设工作情况的报告</dc:title>")
+    );
+    assert!(parts["docProps/core.xml"].contains("2026-12-28T00:00:00Z"));
 }
 
 /// Every progress text of every report, keyed by (task, unit short name).
@@ -318,6 +375,11 @@ fn every_progress_text_appears_under_its_task_and_unit_in_every_format() {
             &read::by_task(&read::html(&out.read("report.html"))),
             texts,
         );
+        assert_conserved(
+            "docx",
+            &read::by_task(&read::docx(&out.bytes("report.docx"))),
+            texts,
+        );
     }
 }
 
@@ -392,6 +454,24 @@ fn hostile_department_text_stays_text_in_every_format() {
     let smuggled = Selector::parse("main script, main b, main a").unwrap();
     assert_eq!(html.select(&smuggled).count(), 0);
     assert_hostile_literal("html", &read::html(&page));
+
+    let docx = out.bytes("report.docx");
+    assert_hostile_literal("docx", &read::docx(&docx));
+    // The projects table keeps six columns with the pipe inside a cell.
+    let parts = read::docx_parts(&docx);
+    let doc = roxmltree::Document::parse(&parts["word/document.xml"]).unwrap();
+    let last_table = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("tbl"))
+        .rfind(|t| t.descendants().any(|n| n.has_tag_name("tblHeader")))
+        .unwrap();
+    assert_eq!(
+        last_table
+            .descendants()
+            .filter(|n| n.has_tag_name("gridCol"))
+            .count(),
+        6
+    );
 }
 
 /// Compiles the fixture with a templates folder holding `files`; returns the run and
@@ -412,7 +492,7 @@ fn compile_with_templates(out: &Scratch, files: &[(&str, &str)]) -> (Output, Pat
             templates.to_str().unwrap(),
             "compile",
             "--format",
-            "md,html",
+            "md,html,docx",
             "--out",
             out_dir.to_str().unwrap(),
         ],
@@ -435,6 +515,9 @@ fn one_template_override_changes_every_format() {
     );
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(html.contains(&format!("<span>{title}</span>")) && html.contains(body));
+    let docx = read::docx(&std::fs::read(dir.join("report.docx")).unwrap());
+    let texts: Vec<&str> = docx.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts, [title, body]);
 }
 
 #[test]
@@ -499,6 +582,14 @@ fn the_deadline_and_the_report_heads_come_from_the_plan() {
     for (format, text) in [
         ("md", out.read("report.md")),
         ("html", out.read("report.html")),
+        ("docx", {
+            let paras = read::docx(&out.bytes("report.docx"));
+            paras
+                .iter()
+                .map(|p| p.text.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        }),
     ] {
         assert!(text.contains("每年11月底前"), "{format}");
         assert!(!text.contains("12月底前"), "{format}");
@@ -549,7 +640,7 @@ fn a_matrix_wider_than_a_page_splits_by_unit_kind() {
         &[
             "compile",
             "--format",
-            "html",
+            "html,docx",
             "--out",
             out.to_str().unwrap(),
         ],
@@ -570,6 +661,12 @@ fn a_matrix_wider_than_a_page_splits_by_unit_kind() {
         .map(|e| e.text().collect())
         .collect();
     assert!(notes.iter().any(|n| n.starts_with("地区")), "{notes:?}");
+    // Word allows at most 63 columns in a table.
+    let parts = read::docx_parts(&std::fs::read(out.join("report.docx")).unwrap());
+    let doc = roxmltree::Document::parse(&parts["word/document.xml"]).unwrap();
+    for t in doc.descendants().filter(|n| n.has_tag_name("tblGrid")) {
+        assert!(t.children().filter(|c| c.is_element()).count() <= 63);
+    }
 }
 
 #[test]
@@ -583,6 +680,10 @@ fn the_signature_centres_the_signer_over_the_date_in_html_and_word() {
         "<p class=\"signer\" style=\"padding-right: 2em\">自治区生态环境保护领导小组办公室</p>"
     ));
     assert!(html.contains("<p class=\"date\" style=\"padding-right: 6.5em\">2026年12月28日</p>"));
+    let parts = read::docx_parts(&out.bytes("report.docx"));
+    let doc = &parts["word/document.xml"];
+    assert!(doc.contains("w:rightChars=\"200\""));
+    assert!(doc.contains("w:rightChars=\"650\""));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! set of checks covers every format.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use scraper::{Html, Selector};
@@ -91,6 +92,51 @@ pub fn html(page: &str) -> Vec<Para> {
                     .is_some_and(|el| el.name() == "br")
                 {
                     text.push('\n');
+                }
+            }
+            Para { heading, text }
+        })
+        .collect()
+}
+
+/// The parts of a .docx file by name.
+pub fn docx_parts(bytes: &[u8]) -> BTreeMap<String, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    let mut parts = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut text = String::new();
+        f.read_to_string(&mut text).expect("UTF-8 XML");
+        parts.insert(f.name().to_string(), text);
+    }
+    parts
+}
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// Word paragraphs (table cells included) with the heading level of their style.
+pub fn docx(bytes: &[u8]) -> Vec<Para> {
+    let parts = docx_parts(bytes);
+    let xml = roxmltree::Document::parse(&parts["word/document.xml"]).expect("well-formed XML");
+    xml.descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .map(|p| {
+            let style = p
+                .descendants()
+                .find(|n| n.has_tag_name((W, "pStyle")))
+                .and_then(|s| s.attribute((W, "val")))
+                .unwrap_or("");
+            let heading = style.strip_prefix("Heading").and_then(|n| n.parse().ok());
+            let mut text = String::new();
+            for n in p.descendants() {
+                if n.has_tag_name((W, "t")) {
+                    text.push_str(n.text().unwrap_or(""));
+                } else if n.has_tag_name((W, "br")) {
+                    text.push('\n');
+                } else if n.has_tag_name((W, "tab"))
+                    && n.parent().is_some_and(|r| r.has_tag_name((W, "r")))
+                {
+                    text.push('\t');
                 }
             }
             Para { heading, text }

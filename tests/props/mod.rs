@@ -61,7 +61,7 @@ fn pipeline(bytes: &[u8]) {
             .document("report.md", &Templates::value(&ctx))
             .expect("a valid report reads into the document model");
         let mut outputs = Vec::new();
-        for name in ["md", "html"] {
+        for name in ["md", "html", "docx"] {
             let mut out = Vec::new();
             let w = nianbao::writer::find(name).unwrap();
             (w.write)(&doc, &Default::default(), &mut out)
@@ -71,6 +71,7 @@ fn pipeline(bytes: &[u8]) {
         let md = String::from_utf8_lossy(&outputs[0]);
         let html = String::from_utf8_lossy(&outputs[1]);
         assert!(md.contains("\n# 二、重点任务推进情况\n") && html.contains("</html>"));
+        assert!(outputs[2].starts_with(b"PK"), "a zip file");
         serde_json::to_string(&ctx).expect("the context serialises");
     }
 }

@@ -59,7 +59,7 @@ fn allocations_for(pool: &rayon::ThreadPool, units: usize) -> u64 {
         let ctx = context::build(&plan, 2026, &checked.reports, None);
         let value = Templates::value(&ctx);
         let doc = templates.document("report.md", &value).unwrap();
-        for name in ["md", "html"] {
+        for name in ["md", "html", "docx"] {
             let w = nianbao::writer::find(name).unwrap();
             (w.write)(&doc, &Default::default(), &mut std::io::sink()).unwrap();
         }
