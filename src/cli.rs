@@ -252,7 +252,7 @@ pub struct CompileArgs {
     #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
     /// 输出格式，可写多个，用逗号分隔：md（Markdown）、html（公文格式打印页）、docx（Word）、
-    /// json（模板所用的数据）
+    /// pdf（用本机的 Edge/Chrome/Chromium 打印）、json（模板所用的数据）
     #[arg(
         long,
         value_parser = format_parser(),
@@ -261,6 +261,9 @@ pub struct CompileArgs {
         default_value = "md,html,docx"
     )]
     pub format: Vec<String>,
+    /// 打印 PDF 用的浏览器程序（默认在本机查找 Edge、Chrome 或 Chromium）
+    #[arg(long, value_name = "程序")]
+    pub browser: Option<PathBuf>,
     /// 有单位未报送或分工任务未覆盖时拒绝汇编（退出码 1）
     #[arg(long)]
     pub strict: bool,

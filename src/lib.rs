@@ -21,6 +21,7 @@ pub mod coverage;
 pub mod diag;
 pub mod document;
 pub mod extract;
+pub mod interrupt;
 pub mod node;
 pub mod plan;
 pub mod progress;

@@ -16,7 +16,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::report::parse_date;
 use crate::source::display_path;
 use crate::workspace::UsageError;
-use crate::writer::{self, Options};
+use crate::writer::{self, Options, pdf::MissingTool};
 use crate::year::{Year, print_errors, source_date_epoch};
 
 /// Runs `compile`.
@@ -67,12 +67,14 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     let value = Templates::value(&ctx);
     let doc = templates.document("report.md", &value)?;
     drop(value);
-    let options = Options {};
+    let options = Options {
+        browser: args.browser.clone(),
+    };
     let formats = dedup(&args.format);
     let existed = out_dir.exists();
     // Render everything before writing anything: the formats are independent, so they are
     // written in parallel, each into a temporary file beside its target, and renamed into
-    // place only when all succeeded.
+    // place only when all succeeded. A missing browser only costs the PDF.
     let results: Vec<Result<Staged>> = formats
         .par_iter()
         .map(|name| match writer::find(name) {
@@ -84,17 +86,22 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
             }),
         })
         .collect();
-    // Every writer has finished (or failed) here; a failure discards the whole set,
-    // temporary files included, before anything is renamed.
+    // Every writer has finished (or failed) here; a failure other than a missing browser
+    // discards the whole set, temporary files included, before anything is renamed.
     let (done, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
     let staged: Vec<Staged> = done.into_iter().filter_map(Result::ok).collect();
-    if let Some(e) = failed.into_iter().find_map(Result::err) {
-        drop(staged);
-        // Leave no trace of a failed run: not even the folder, if this run made it.
-        if !existed {
-            let _ = std::fs::remove_dir(&out_dir);
+    let mut missing_tool = None;
+    for e in failed.into_iter().filter_map(Result::err) {
+        if e.downcast_ref::<MissingTool>().is_some() {
+            missing_tool = Some(e);
+        } else {
+            drop(staged);
+            // Leave no trace of a failed run: not even the folder, if this run made it.
+            if !existed {
+                let _ = std::fs::remove_dir(&out_dir);
+            }
+            return Err(e);
         }
-        return Err(e);
     }
     let mut out = std::io::stdout().lock();
     for file in staged {
@@ -104,6 +111,10 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     }
     if !gaps.is_empty() {
         eprintln!("{gaps}");
+    }
+    if let Some(e) = missing_tool {
+        eprintln!("{e:#}");
+        return Ok(Outcome::InputError);
     }
     Ok(Outcome::Clean)
 }

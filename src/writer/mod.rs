@@ -5,8 +5,10 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod pdf;
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::Result;
 
@@ -14,7 +16,10 @@ use crate::document::{Document, Inline, Table};
 
 /// What a writer may need beyond the document.
 #[derive(Debug, Clone, Default)]
-pub struct Options {}
+pub struct Options {
+    /// The browser that prints PDF (`--browser`); looked up on the machine when absent.
+    pub browser: Option<PathBuf>,
+}
 
 /// A registered output format.
 pub struct Writer {
@@ -27,7 +32,7 @@ pub struct Writer {
 }
 
 /// Every output format, in the order `--format` lists them.
-pub const WRITERS: &[Writer] = &[markdown::WRITER, html::WRITER, docx::WRITER];
+pub const WRITERS: &[Writer] = &[markdown::WRITER, html::WRITER, docx::WRITER, pdf::WRITER];
 
 /// The writer of a format name.
 pub fn find(name: &str) -> Option<&'static Writer> {

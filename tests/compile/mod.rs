@@ -9,7 +9,9 @@ use std::process::{Command, Output};
 
 use scraper::{Html, Selector};
 
+mod external;
 mod read;
+mod tools;
 
 use read::{Para, squeeze};
 
