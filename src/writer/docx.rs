@@ -284,7 +284,7 @@ impl Body {
     fn section_break(&mut self) {
         let _ = write!(
             self.out,
-            "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/>{}<w:rPr><w:sz w:val=\"2\"/></w:rPr></w:pPr></w:p>",
+            "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/><w:rPr><w:sz w:val=\"2\"/></w:rPr>{}</w:pPr></w:p>",
             section_properties(self.landscape)
         );
         self.page_break_next = false;
@@ -439,7 +439,7 @@ fn footer(odd: bool) -> String {
         ("left", "<w:ind w:left=\"280\"/>")
     };
     format!(
-        "{XML_DECL}<w:ftr {NS}><w:p><w:pPr><w:pStyle w:val=\"Footer\"/><w:jc w:val=\"{jc}\"/>{ind}</w:pPr>\
+        "{XML_DECL}<w:ftr {NS}><w:p><w:pPr><w:pStyle w:val=\"Footer\"/>{ind}<w:jc w:val=\"{jc}\"/></w:pPr>\
          <w:r><w:t xml:space=\"preserve\">— </w:t></w:r>\
          <w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText xml:space=\"preserve\"> PAGE </w:instrText></w:r>\
          <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>\
@@ -487,7 +487,7 @@ const APP_PROPS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"y
 
 const SETTINGS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
 <w:settings xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
-<w:evenAndOddHeaders/><w:defaultTabStop w:val=\"420\"/>\
+<w:defaultTabStop w:val=\"420\"/><w:evenAndOddHeaders/>\
 <w:characterSpacingControl w:val=\"doNotCompress\"/>\
 <w:compat><w:compatSetting w:name=\"compatibilityMode\" w:uri=\"http://schemas.microsoft.com/office/word\" w:val=\"15\"/></w:compat>\
 <w:themeFontLang w:val=\"en-US\" w:eastAsia=\"zh-CN\"/></w:settings>";
