@@ -1,10 +1,16 @@
 //! The scale benchmark: on one generated corpus per size, measures side by side the floor
 //! (read and parse every report, nothing else; one thread and all threads), `check`, and
-//! `compile` to Markdown and HTML, with peak memory, and prints the ratios.
+//! `compile` to Markdown and HTML, then Word and PDF on their own, with peak memory, and
+//! prints the ratios.
 //!
 //! `cargo run --release --example bench` (sizes 31, 1000, 10000), or
 //! `cargo run --release --example bench -- 31,1000` for other sizes.
-//! Each stage runs in a fresh child process so its peak memory is its own (Linux: VmHWM).
+//! `… -- 31,1000,10000 --baseline PATH` also runs another build of nianbao (e.g. the previous
+//! commit's `target/release/nianbao`) on the same corpus, interleaved with this one, and
+//! compares Markdown + HTML time and peak memory.
+//! Each stage runs in a fresh child process so its peak memory is its own (Linux: VmHWM, or
+//! the child's maximum resident set for the baseline). PDF needs a browser on the machine and
+//! is measured up to 100 reports (a browser takes minutes over the thousands of pages of larger corpora).
 
 #[path = "corpus/gen.rs"]
 mod generator;
@@ -24,6 +30,30 @@ use nianbao::validate::{Scope, check_reports};
 use nianbao::workspace::report_files;
 
 const STAGES: [&str; 4] = ["floor-1", "floor-n", "check", "compile"];
+
+/// Runs `nianbao compile` through the library's entry point with the given formats.
+fn compile(dir: &Path, formats: &str) {
+    use clap::Parser;
+    let dir = dir.to_str().unwrap();
+    let cli = nianbao::cli::Cli::parse_from([
+        "nianbao",
+        "--plan",
+        &format!("{dir}/plan"),
+        "--reports",
+        &format!("{dir}/reports"),
+        "compile",
+        "--format",
+        formats,
+        "--out",
+        &format!("{dir}/out"),
+    ]);
+    let outcome = nianbao::run(cli).unwrap();
+    assert_eq!(
+        outcome,
+        nianbao::Outcome::Clean,
+        "compile --format {formats}"
+    );
+}
 
 fn plan(dir: &Path) -> Plan {
     let (src, _) = SourceFile::read(&dir.join("plan/plan.toml")).unwrap();
@@ -78,21 +108,30 @@ fn stage(name: &str, dir: &Path) {
                 eprintln!("{name} {:?} {} bytes", t.elapsed(), out.len());
             }
         }
-        "compile" => {
-            // Exactly what `nianbao compile` does, through the library's entry point.
-            use clap::Parser;
+        // Exactly what `nianbao compile` does, through the library's entry point.
+        "compile" => compile(dir, "md,html"),
+        "compile-docx" => compile(dir, "docx"),
+        "compile-pdf" => compile(dir, "pdf"),
+        baseline if baseline.starts_with("baseline=") => {
+            // Another build of nianbao, as a child process; its peak memory is read after.
             let dir = dir.to_str().unwrap();
-            let cli = nianbao::cli::Cli::parse_from([
-                "nianbao",
-                "--plan",
-                &format!("{dir}/plan"),
-                "--reports",
-                &format!("{dir}/reports"),
-                "compile",
-                "--out",
-                &format!("{dir}/out"),
-            ]);
-            nianbao::run(cli).unwrap();
+            let status = Command::new(&baseline["baseline=".len()..])
+                .args([
+                    "--plan",
+                    &format!("{dir}/plan"),
+                    "--reports",
+                    &format!("{dir}/reports"),
+                    "compile",
+                    "--format",
+                    "md,html",
+                    "--out",
+                    &format!("{dir}/out-baseline"),
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "the baseline compiles");
         }
         other => panic!("unknown stage {other}"),
     }
@@ -128,15 +167,40 @@ fn measure(stage_name: &str, dir: &Path) -> (f64, u64) {
     (secs, kb)
 }
 
+/// The largest resident set of any waited-for child process, in KiB.
+fn children_peak_kb() -> u64 {
+    // SAFETY: getrusage only writes into the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) } == 0;
+    if ok { usage.ru_maxrss as u64 } else { 0 }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--stage") {
         let dir = PathBuf::from(&args[4]);
         let start = Instant::now();
         stage(&args[2], &dir);
-        println!("{} {}", start.elapsed().as_secs_f64(), peak_kb());
+        let peak = if args[2].starts_with("baseline=") {
+            children_peak_kb()
+        } else {
+            peak_kb()
+        };
+        println!("{} {}", start.elapsed().as_secs_f64(), peak);
         return;
     }
+    let baseline = args
+        .iter()
+        .position(|a| a == "--baseline")
+        .and_then(|i| args.get(i + 1))
+        .map(|p| std::fs::canonicalize(p).expect("the baseline binary exists"));
+    let args: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| *a != "--baseline" && (*i == 0 || args[i - 1] != "--baseline"))
+        .map(|(_, a)| a.clone())
+        .collect();
+    let browser = nianbao::writer::pdf::find_browser(None).is_ok();
     let sizes: Vec<usize> = args
         .get(1)
         .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
@@ -154,6 +218,7 @@ fn main() {
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut compile_times = Vec::new();
+    let mut formats = Vec::new();
     for &n in &sizes {
         let dir = root.join(n.to_string());
         let _ = std::fs::remove_dir_all(&dir);
@@ -189,7 +254,60 @@ fn main() {
             compile.1 as f64 * 1024.0 / bytes as f64
         );
         compile_times.push((n, compile.0, check.0));
+        // Word and PDF on their own, and the baseline's Markdown + HTML interleaved with this
+        // build's, best of `runs` each.
+        let best = |stage: &str| {
+            (0..runs)
+                .map(|_| measure(stage, &dir))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .unwrap()
+        };
+        let docx = best("compile-docx");
+        let pdf = (browser && n <= 100).then(|| best("compile-pdf"));
+        let pair = baseline.as_ref().map(|b| {
+            let stage = format!("baseline={}", b.display());
+            let mut base: Option<(f64, u64)> = None;
+            let mut this: Option<(f64, u64)> = None;
+            for _ in 0..runs.max(2) {
+                let b = measure(&stage, &dir);
+                let t = measure("compile", &dir);
+                base = Some(base.map_or(b, |x| if b.0 < x.0 { b } else { x }));
+                this = Some(this.map_or(t, |x| if t.0 < x.0 { t } else { x }));
+            }
+            (base.unwrap(), this.unwrap())
+        });
+        formats.push((reports, compile, docx, pdf, pair));
         let _ = std::fs::remove_dir_all(dir.join("out"));
+        let _ = std::fs::remove_dir_all(dir.join("out-baseline"));
+    }
+    println!();
+    println!(
+        "| reports | md+html s | md+html peak MB | docx s | docx peak MB | pdf s | pdf peak MB (nianbao only) | baseline md+html s | this md+html s | time ratio | baseline peak MB | this peak MB | peak ratio |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    for (reports, md, docx, pdf, pair) in &formats {
+        let pdf = pdf.map_or("— | —".to_string(), |p| {
+            format!("{:.3} | {:.0}", p.0, mb(p.1))
+        });
+        let pair = pair.map_or("— | — | — | — | — | —".to_string(), |(b, t)| {
+            format!(
+                "{:.3} | {:.3} | {:.2} | {:.0} | {:.0} | {:.2}",
+                b.0,
+                t.0,
+                t.0 / b.0,
+                mb(b.1),
+                mb(t.1),
+                t.1 as f64 / b.1 as f64
+            )
+        });
+        println!(
+            "| {reports} | {:.3} | {:.0} | {:.3} | {:.0} | {pdf} | {pair} |",
+            md.0,
+            mb(md.1),
+            docx.0,
+            mb(docx.1)
+        );
     }
     for w in compile_times.windows(2) {
         let ((a, ca, ka), (b, cb, kb)) = (w[0], w[1]);

@@ -62,30 +62,45 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()));
+    let formats = dedup(&args.format);
+    let existed = out_dir.exists();
+    // The data file is written from the context itself, before the context goes.
+    let json = if formats.iter().any(|f| f == "json") {
+        let bytes = context_json(&ctx)?;
+        Some(stage(&out_dir.join("context.json"), |out| {
+            Ok(out.write_all(&bytes)?)
+        }))
+    } else {
+        None
+    };
     // One rendering of the one template, read once into the document every format is
-    // written from.
+    // written from. Each stage lets go of the one before as soon as it has what it needs,
+    // so the reports, the template's copy of them and the rendered text are never all
+    // held together with the document.
     let value = Templates::value(&ctx);
-    let doc = templates.document("report.md", &value)?;
+    drop(ctx);
+    drop_later(reports);
+    let source = templates.render_value("report.md", &value)?;
     drop(value);
+    release_freed_memory();
+    let doc = templates.read("report.md", &source)?;
+    drop_later(source);
     let options = Options {
         browser: args.browser.clone(),
     };
-    let formats = dedup(&args.format);
-    let existed = out_dir.exists();
     // Render everything before writing anything: the formats are independent, so they are
     // written in parallel, each into a temporary file beside its target, and renamed into
     // place only when all succeeded. A missing browser only costs the PDF.
-    let results: Vec<Result<Staged>> = formats
+    let mut results: Vec<Result<Staged>> = formats
         .par_iter()
-        .map(|name| match writer::find(name) {
-            Some(w) => stage(&out_dir.join(format!("report.{}", w.extension)), |out| {
+        .filter_map(|name| writer::find(name))
+        .map(|w| {
+            stage(&out_dir.join(format!("report.{}", w.extension)), |out| {
                 (w.write)(&doc, &options, out)
-            }),
-            None => stage(&out_dir.join("context.json"), |out| {
-                Ok(out.write_all(&context_json(&ctx)?)?)
-            }),
+            })
         })
         .collect();
+    results.extend(json);
     // Every writer has finished (or failed) here; a failure other than a missing browser
     // discards the whole set, temporary files included, before anything is renamed.
     let (done, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);
@@ -109,6 +124,7 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         file.commit()?;
         writeln!(out, "已写入 {shown}")?;
     }
+    drop_later(doc);
     if !gaps.is_empty() {
         eprintln!("{gaps}");
     }
@@ -117,6 +133,23 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         return Ok(Outcome::InputError);
     }
     Ok(Outcome::Clean)
+}
+
+/// Hands memory freed by a large drop back to the system, so that the next stage's
+/// allocations on other threads do not add to the peak (glibc keeps freed memory in the
+/// arena of the thread that allocated it).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free heap pages to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Frees a large value on another thread, so that the work after it need not wait for
+/// millions of small deallocations.
+fn drop_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 fn dedup(formats: &[String]) -> Vec<String> {

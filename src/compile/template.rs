@@ -107,11 +107,16 @@ impl Templates {
     /// Renders a template and reads the result into a document.
     pub fn document(&self, name: &str, ctx: &Value) -> Result<Document> {
         let source = self.render_value(name, ctx)?;
-        document::read(&source).map_err(|errors| {
-            let origin = self.origin(name);
-            let place = match &origin {
+        self.read(name, &source)
+    }
+
+    /// Reads what template `name` rendered into a document; problems name the template and
+    /// the line of the rendered text.
+    pub fn read(&self, name: &str, source: &str) -> Result<Document> {
+        document::read(source).map_err(|errors| {
+            let place = match self.origin(name) {
                 Origin::Builtin => format!("内置模板 {name}"),
-                Origin::Override(p) => format!("模板文件 {}", display_path(p)),
+                Origin::Override(p) => format!("模板文件 {}", display_path(&p)),
             };
             let lines: Vec<String> = errors
                 .iter()

@@ -13,6 +13,7 @@
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 use crate::document::{Align, Annex, Block, ColophonLine, Column, Document, Inline, Table};
 
@@ -65,21 +66,39 @@ fn lines(text: &str) -> Vec<&str> {
 }
 
 fn push_escaped(out: &mut String, line: &str) {
-    for c in line.chars() {
-        if c.is_ascii_punctuation() {
-            out.push('\\');
-            out.push(c);
-        } else if c == '\t' {
-            out.push(' ');
-        } else if !c.is_control() {
-            out.push(c);
+    // Copies runs of ordinary text whole; only ASCII punctuation and control characters
+    // (C0, DEL and C1, which is 0xC2 0x80–0x9F in UTF-8) are looked at one by one.
+    let bytes = line.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let c1 = b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n));
+        if b.is_ascii_punctuation() || b.is_ascii_control() || c1 {
+            out.push_str(&line[run..i]);
+            if b.is_ascii_punctuation() {
+                out.push('\\');
+                out.push(b as char);
+            } else if b == b'\t' {
+                out.push(' ');
+            }
+            i += if c1 { 2 } else { 1 };
+            run = i;
+        } else {
+            i += 1;
         }
     }
+    out.push_str(&line[run..]);
 }
 
 /// Reads rendered source into a document, or says every problem found.
 pub fn read(source: &str) -> Result<Document, Vec<ReadError>> {
-    let text = source.replace("\r\n", "\n").replace('\r', "\n");
+    // Templates saved on Windows have CRLF; copy the (possibly very large) text only then.
+    let text: std::borrow::Cow<str> = if source.contains('\r') {
+        source.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        source.into()
+    };
     let mut errors = Vec::new();
     let (front, body, body_line) = split_front_matter(&text);
     let mut date = None;
@@ -291,6 +310,26 @@ struct Reader {
     title: Option<Vec<Inline>>,
 }
 
+/// Splits Markdown text into pieces of at least `MIN` bytes that start at a heading line,
+/// each with the line it starts on.
+fn chunks(text: &str, first_line: usize) -> Vec<(&str, usize)> {
+    const MIN: usize = 64 * 1024;
+    let mut out = Vec::new();
+    let (mut start, mut start_line, mut line) = (0, first_line, first_line);
+    let mut offset = 0;
+    for l in text.split_inclusive('\n') {
+        if l.starts_with('#') && offset - start >= MIN {
+            out.push((&text[start..offset], start_line));
+            start = offset;
+            start_line = line;
+        }
+        offset += l.len();
+        line += 1;
+    }
+    out.push((&text[start..], start_line));
+    out
+}
+
 /// A paragraph as read: its inlines and, in a colophon, its right-hand part.
 struct Para {
     inlines: Vec<Inline>,
@@ -354,7 +393,26 @@ impl Reader {
         let mut out = Vec::new();
         for part in parts {
             match part {
-                Part::Text(text, line) => self.markdown(text, *line, &mut out),
+                Part::Text(text, line) => {
+                    // A long text is read in chunks, in parallel; a chunk starts at an ATX
+                    // heading, which always begins a new block (report text cannot begin a
+                    // line with `#`: `md` escapes it), so each chunk parses on its own.
+                    let f = |(chunk, line): (&str, usize)| {
+                        let mut r = Reader {
+                            errors: Vec::new(),
+                            title: None,
+                        };
+                        let mut raws = Vec::new();
+                        r.markdown(chunk, line, &mut raws);
+                        (raws, r.errors)
+                    };
+                    let read: Vec<(Vec<Raw>, Vec<ReadError>)> =
+                        chunks(text, *line).into_par_iter().map(f).collect();
+                    for (raws, errors) in read {
+                        out.extend(raws);
+                        self.errors.extend(errors);
+                    }
+                }
                 Part::Div(div) => {
                     if let Some(b) = self.div(div) {
                         out.push(Raw::Block(b));
@@ -871,5 +929,119 @@ fn skip_to_end(events: &mut Events) {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Inline {
+        Inline::Text(s.to_string())
+    }
+
+    #[test]
+    fn escaped_text_reads_back_as_the_same_text() {
+        let hostile = "1. <b>x</b> | # * _ [a](b) $x$ `c` & ~~d~~ ::: {.annex}\n- 列表\t项";
+        let source = format!("# 标题\n\n{}\n", escape(hostile));
+        let doc = read(&source).unwrap();
+        assert_eq!(
+            doc.blocks,
+            [Block::Para(vec![
+                text("1. <b>x</b> | # * _ [a](b) $x$ `c` & ~~d~~ ::: {.annex}"),
+                Inline::LineBreak,
+                text("- 列表 项"),
+            ])]
+        );
+    }
+
+    #[test]
+    fn escape_drops_control_characters_and_breaks_lines_at_any_line_end() {
+        assert_eq!(escape("甲\u{1}乙\u{85}丙"), "甲乙丙");
+        assert_eq!(escape("一\r\n二\r三\n四"), "一\n二\n三\n四");
+        assert_eq!(escape("    缩进"), "缩进", "no indented code block");
+        assert_eq!(escape_cell("一\n二|三"), "一<br>二\\|三");
+    }
+
+    #[test]
+    fn markers_become_typed_blocks() {
+        let source = "---\ndate: \"2026-12-28\"\n---\n\n# 关于<wbr>报告\n\n::: addressee\n领导小组：\n:::\n\n\
+            ## 一、总体情况\n\n<span class=\"lead\">水利厅：</span>完成。\n\n\
+            ::: attachments\n附件：\n\n1. 统计表\n2. 矩阵\n:::\n\n\
+            ::: signature\n办公室\n\n2026年12月28日\n:::\n\n\
+            ::: {.annex .landscape label=\"附件2\"}\n## 矩阵\n\n\
+            ::: {.table .dense widths=\"3,1\" nowrap=\"2\"}\n| 任务 | 甲 |\n|---|:-:|\n| 1.任务 | ★ |\n:::\n:::\n\n\
+            ::: colophon\n办公室<span class=\"right\">2026年12月28日印发</span>\n:::\n";
+        let doc = read(source).unwrap();
+        assert_eq!(doc.title, [text("关于"), Inline::BreakHint, text("报告")]);
+        assert_eq!(doc.date, NaiveDate::from_ymd_opt(2026, 12, 28));
+        assert_eq!(doc.blocks[0], Block::Addressee(vec![text("领导小组：")]));
+        assert_eq!(
+            doc.blocks[1],
+            Block::Heading {
+                level: 1,
+                content: vec![text("一、总体情况")]
+            }
+        );
+        assert_eq!(
+            doc.blocks[2],
+            Block::Para(vec![Inline::LeadIn(vec![text("水利厅：")]), text("完成。")])
+        );
+        assert_eq!(
+            doc.blocks[3],
+            Block::Attachments {
+                label: vec![text("附件：")],
+                items: vec![vec![text("统计表")], vec![text("矩阵")]]
+            }
+        );
+        assert!(matches!(doc.blocks[4], Block::Signature { .. }));
+        let Block::Annex(annex) = &doc.blocks[5] else {
+            panic!("{:?}", doc.blocks[5])
+        };
+        assert_eq!((annex.label.as_str(), annex.landscape), ("附件2", true));
+        let Block::Table(t) = &annex.blocks[0] else {
+            panic!("{:?}", annex.blocks)
+        };
+        assert!(t.dense && !t.vertical_header);
+        assert_eq!(t.columns[0].width, Some(3));
+        assert!(t.columns[1].nowrap && t.columns[1].align == Align::Center);
+        assert_eq!(t.rows, [vec![vec![text("1.任务")], vec![text("★")]]]);
+        assert_eq!(
+            doc.blocks[6],
+            Block::Colophon(vec![ColophonLine {
+                left: vec![text("办公室")],
+                right: Some(vec![text("2026年12月28日印发")])
+            }])
+        );
+    }
+
+    #[test]
+    fn mistakes_in_a_template_are_reported_with_their_lines() {
+        let source = "# 标题\n\n::: sidebar\n文字\n:::\n\n::: signature\n一段\n:::\n\n<div>x</div>\n\n::: note\n未结束\n";
+        let errors = read(source).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [13, 3, 7, 11], "{errors:#?}");
+        assert!(errors[0].message.contains("没有结束"));
+        assert!(errors[1].message.contains("sidebar"));
+        assert!(errors[2].message.contains("signature"));
+        assert!(errors[3].message.contains("HTML"));
+        assert!(read("没有标题\n").unwrap_err()[0].message.contains("标题"));
+    }
+
+    #[test]
+    fn long_texts_are_read_in_chunks_that_start_at_headings() {
+        let body: String = (0..3000)
+            .map(|i| format!("## 标题{i}\n\n第{i}段文字。\n\n"))
+            .collect();
+        let pieces = chunks(&body, 1);
+        assert!(pieces.len() > 1);
+        assert!(pieces.iter().all(|(p, _)| p.starts_with("## ")));
+        assert_eq!(
+            pieces.iter().map(|(p, _)| p.len()).sum::<usize>(),
+            body.len()
+        );
+        let doc = read(&format!("# 题\n\n{body}")).unwrap();
+        assert_eq!(doc.blocks.len(), 6000);
+        assert_eq!(doc.blocks[5999], Block::Para(vec![text("第2999段文字。")]));
     }
 }

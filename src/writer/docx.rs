@@ -42,15 +42,15 @@ fn write(doc: &Document, _: &Options, w: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// The whole document as the bytes of a .docx file.
+/// The whole document as the bytes of a .docx file. The body is compressed as it is
+/// written, a block at a time, so only the compressed file is held whole.
 pub fn render(doc: &Document) -> Result<Vec<u8>> {
     let title = doc.title_text();
-    let parts: [(&str, String); 10] = [
+    let parts: [(&str, String); 9] = [
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
         ("docProps/core.xml", core_props(&title, doc)),
         ("docProps/app.xml", APP_PROPS.to_string()),
-        ("word/document.xml", document_xml(doc)),
         ("word/styles.xml", STYLES.to_string()),
         ("word/settings.xml", SETTINGS.to_string()),
         ("word/fontTable.xml", FONT_TABLE.to_string()),
@@ -62,32 +62,71 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
+    let start = |zip: &mut zip::ZipWriter<_>, name: &str| {
+        zip.start_file(name, options)
+            .with_context(|| format!("无法生成 Word 文件的 {name}"))
+    };
     for (name, text) in parts
         .iter()
         .map(|(n, t)| (*n, t.as_str()))
         .chain([("word/_rels/document.xml.rels", DOCUMENT_RELS)])
     {
-        zip.start_file(name, options)
-            .with_context(|| format!("无法生成 Word 文件的 {name}"))?;
+        start(&mut zip, name)?;
         zip.write_all(text.as_bytes())?;
     }
+    start(&mut zip, "word/document.xml")?;
+    write!(zip, "{XML_DECL}<w:document {NS}><w:body>")?;
+    let mut b = Body {
+        out: String::with_capacity(64 * 1024),
+        landscape: false,
+        page_break_next: false,
+    };
+    b.title(&doc.title);
+    for block in &doc.blocks {
+        b.block(block);
+        zip.write_all(b.out.as_bytes())?;
+        b.out.clear();
+    }
+    write!(
+        zip,
+        "{}{}</w:body></w:document>",
+        b.out,
+        section_properties(b.landscape)
+    )?;
     Ok(zip.finish()?.into_inner())
 }
 
-/// XML text: the five special characters escaped, characters XML 1.0 forbids dropped.
+/// XML text: the special characters escaped, characters XML 1.0 forbids dropped, line
+/// breaks and tabs as spaces (the model carries breaks as their own inlines).
 fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' | '\n' | '\r' => out.push(' '),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut i, mut run) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        // U+FFFE and U+FFFF are EF BF BE / EF BF BF in UTF-8.
+        let nonchar = b == 0xEF
+            && bytes.get(i + 1) == Some(&0xBF)
+            && matches!(bytes.get(i + 2), Some(0xBE | 0xBF));
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\t' | b'\n' | b'\r' => " ",
+            0..=0x1F => "",
+            _ if nonchar => "",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&text[run..i]);
+        out.push_str(replacement);
+        i += if nonchar { 3 } else { 1 };
+        run = i;
     }
+    out.push_str(&text[run..]);
     out
 }
 
@@ -107,24 +146,6 @@ fn core_props(title: &str, doc: &Document) -> String {
          xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
          <dc:title>{}</dc:title><dc:language>zh-CN</dc:language>{date}</cp:coreProperties>",
         esc(title)
-    )
-}
-
-/// The body: blocks in order, with a section break wherever the orientation changes.
-fn document_xml(doc: &Document) -> String {
-    let mut b = Body {
-        out: String::with_capacity(256 * 1024),
-        landscape: false,
-        page_break_next: false,
-    };
-    b.title(&doc.title);
-    for block in &doc.blocks {
-        b.block(block);
-    }
-    let last = section_properties(b.landscape);
-    format!(
-        "{XML_DECL}<w:document {NS}><w:body>{}{last}</w:body></w:document>",
-        b.out
     )
 }
 
@@ -154,6 +175,8 @@ fn section_properties(landscape: bool) -> String {
     )
 }
 
+/// The body being written: blocks in order, with a section break wherever the
+/// orientation changes.
 struct Body {
     out: String,
     landscape: bool,

@@ -28,12 +28,19 @@ fn table_width_em(landscape: bool, dense: bool) -> f32 {
 }
 
 fn write(doc: &Document, _: &Options, w: &mut dyn Write) -> Result<()> {
-    w.write_all(render(doc).as_bytes())?;
-    Ok(())
+    render_to(doc, w)
 }
 
-/// The whole page.
+/// The whole page as text.
 pub fn render(doc: &Document) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and the writer only writes UTF-8.
+    let _ = render_to(doc, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the page a top-level block at a time, never holding it as one string.
+pub fn render_to(doc: &Document, w: &mut dyn Write) -> Result<()> {
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -49,9 +56,14 @@ pub fn render(doc: &Document) -> String {
         }
     }
     out.push_str("</span></h1>\n");
-    blocks(&doc.blocks, false, &mut out);
+    for block in &doc.blocks {
+        blocks(std::slice::from_ref(block), false, &mut out);
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
     out.push_str("</main>\n</body>\n</html>\n");
-    out
+    w.write_all(out.as_bytes())?;
+    Ok(())
 }
 
 fn blocks(blocks: &[Block], landscape: bool, out: &mut String) {
@@ -228,15 +240,20 @@ fn inline(i: &Inline, out: &mut String) {
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut run = 0;
+    for (i, b) in text.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[run..i]);
+        out.push_str(entity);
+        run = i + 1;
     }
+    out.push_str(&text[run..]);
     out
 }

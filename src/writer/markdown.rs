@@ -17,18 +17,31 @@ pub const WRITER: Writer = Writer {
 };
 
 fn write(doc: &Document, _: &Options, w: &mut dyn Write) -> Result<()> {
-    w.write_all(render(doc).as_bytes())?;
+    render_to(doc, w)
+}
+
+/// Writes the document as Markdown, a top-level block at a time (a national roll-up's
+/// document is hundreds of megabytes; it is never held as one string).
+pub fn render_to(doc: &Document, w: &mut dyn Write) -> Result<()> {
+    let mut out = String::new();
+    out.push_str("---\ntitle: ");
+    out.push_str(&serde_json::to_string(&doc.title_text())?);
+    out.push_str("\nlang: zh-CN\n---\n");
+    for block in &doc.blocks {
+        blocks(std::slice::from_ref(block), &mut out);
+        w.write_all(out.as_bytes())?;
+        out.clear();
+    }
+    w.write_all(out.as_bytes())?;
     Ok(())
 }
 
-/// The whole document as Markdown.
+/// The whole document as Markdown text.
 pub fn render(doc: &Document) -> String {
-    let mut out = String::new();
-    out.push_str("---\ntitle: ");
-    out.push_str(&serde_json::to_string(&doc.title_text()).unwrap_or_default());
-    out.push_str("\nlang: zh-CN\n---\n");
-    blocks(&doc.blocks, &mut out);
-    out
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and the writer only writes UTF-8.
+    let _ = render_to(doc, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 fn blocks(blocks: &[Block], out: &mut String) {
@@ -191,70 +204,72 @@ fn escape_in(text: &str, at_start: bool, ctx: Ctx) -> String {
 /// Escapes text for pandoc's markdown and gfm readers and for CommonMark: characters that
 /// open inline structure anywhere, and list, heading and quote markers at a line start.
 pub fn escape(text: &str, at_line_start: bool) -> String {
+    // Works on bytes and copies runs of ordinary text whole: every character that needs a
+    // look is ASCII, and ASCII bytes never occur inside a multi-byte UTF-8 character.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
-    let chars: Vec<char> = text.chars().collect();
     let mut line_start = at_line_start;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\n' || c == '\r' {
+    let (mut i, mut run) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' || b == b'\r' {
+            out.push_str(&text[run..i]);
             out.push_str("\\\n");
-            i += 1 + usize::from(c == '\r' && chars.get(i + 1) == Some(&'\n'));
+            i += 1 + usize::from(b == b'\r' && bytes.get(i + 1) == Some(&b'\n'));
+            run = i;
             line_start = true;
             continue;
         }
         if line_start {
             // Leading blanks would make an indented code block or hide a marker.
-            if c == ' ' || c == '\t' {
+            if b == b' ' || b == b'\t' {
                 i += 1;
+                run = i;
                 continue;
             }
+            line_start = false;
             // 1. 1) a. (b) iv. B. — every list marker pandoc's fancy_lists knows.
-            let run = chars[i..]
+            let alnum = bytes[i..]
                 .iter()
                 .take_while(|c| c.is_ascii_alphanumeric())
                 .count();
-            if run > 0 && matches!(chars.get(i + run), Some('.' | ')')) {
-                out.extend(&chars[i..i + run]);
+            if alnum > 0 && matches!(bytes.get(i + alnum), Some(b'.' | b')')) {
+                out.push_str(&text[run..i + alnum]);
                 out.push('\\');
-                out.push(chars[i + run]);
-                i += run + 1;
-                line_start = false;
+                i += alnum;
+                run = i;
+                i += 1;
                 continue;
             }
             if matches!(
-                c,
-                '-' | '+' | '=' | '(' | '%' | '>' | ':' | '#' | '|' | '~' | '*'
+                b,
+                b'-' | b'+' | b'=' | b'(' | b'%' | b'>' | b':' | b'#' | b'|' | b'~' | b'*'
             ) {
+                out.push_str(&text[run..i]);
                 out.push('\\');
-                out.push(c);
+                run = i;
                 i += 1;
-                line_start = false;
                 continue;
             }
         }
-        line_start = false;
-        let next = chars.get(i + 1).copied();
-        let escape = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '&' | '$' | '^'
-            | '@' | '"' | '\'' | '{' | '}' | ':' => true,
-            // `--` and `...` become dashes and ellipses under pandoc's smart extension.
-            '-' | '.' => next == Some(c),
+        let next = bytes.get(i + 1).copied();
+        let escape = match b {
+            b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'<' | b'>' | b'#' | b'|' | b'~' | b'&'
+            | b'$' | b'^' | b'@' | b'"' | b'\'' | b'{' | b'}' | b':' => true,
+            // `--` and `...` become dashes and ellipses under pandoc's smart extension;
+            // gfm links a bare www. even without a scheme.
+            b'-' => next == Some(b'-'),
+            b'.' => next == Some(b'.') || (i >= 3 && bytes[i - 3..i].eq_ignore_ascii_case(b"www")),
             _ => false,
         };
-        // gfm links a bare www. even without a scheme.
-        let www = c == '.'
-            && i >= 3
-            && chars[i - 3..i]
-                .iter()
-                .collect::<String>()
-                .eq_ignore_ascii_case("www");
-        if escape || www {
+        if escape {
+            out.push_str(&text[run..i]);
             out.push('\\');
+            run = i;
         }
-        out.push(c);
         i += 1;
     }
+    out.push_str(&text[run..]);
     out
 }
 

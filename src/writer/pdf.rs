@@ -26,8 +26,11 @@ pub const WRITER: Writer = Writer {
 /// The first Chromium version that prints `@page` margin boxes (the page numbers).
 pub const MARGIN_BOXES_SINCE: u32 = 131;
 
-/// How long the browser may take to print.
-const TIME_LIMIT: Duration = Duration::from_secs(300);
+/// How long the browser may take to print: five minutes, and a second more for every
+/// 10 kB of page (a national roll-up prints thousands of pages).
+fn time_limit(page: &str) -> Duration {
+    Duration::from_secs(300 + page.len() as u64 / 10_000)
+}
 
 /// No browser to print with: the other formats are still written.
 #[derive(Debug)]
@@ -270,6 +273,7 @@ fn print_in(browser: &Path, page: &str, work: &Path) -> Result<Vec<u8>> {
         .with_context(|| format!("无法启动浏览器 {}", display_path(browser)))?;
     let mut child = Running(child);
     let start = Instant::now();
+    let limit = time_limit(page);
     let status = loop {
         if let Some(status) = child.0.try_wait()? {
             break status;
@@ -278,12 +282,12 @@ fn print_in(browser: &Path, page: &str, work: &Path) -> Result<Vec<u8>> {
             drop(child);
             bail!("已中断：浏览器已关闭，PDF 和其他文件都没有写出");
         }
-        if start.elapsed() > TIME_LIMIT {
+        if start.elapsed() > limit {
             drop(child);
             bail!(
                 "浏览器 {} 在 {} 秒内没有打印完成，已停止；PDF 没有写出",
                 display_path(browser),
-                TIME_LIMIT.as_secs()
+                limit.as_secs()
             );
         }
         std::thread::sleep(Duration::from_millis(50));
