@@ -31,12 +31,10 @@ use nianbao::workspace::report_files;
 
 const STAGES: [&str; 4] = ["floor-1", "floor-n", "check", "compile"];
 
-/// Runs `nianbao compile` through the library's entry point with the given formats.
-fn compile(dir: &Path, formats: &str) {
-    use clap::Parser;
+/// The arguments of `nianbao compile` on a corpus, after the program name.
+fn compile_args(dir: &Path, formats: &str, out: &str) -> Vec<String> {
     let dir = dir.to_str().unwrap();
-    let cli = nianbao::cli::Cli::parse_from([
-        "nianbao",
+    [
         "--plan",
         &format!("{dir}/plan"),
         "--reports",
@@ -45,9 +43,17 @@ fn compile(dir: &Path, formats: &str) {
         "--format",
         formats,
         "--out",
-        &format!("{dir}/out"),
-    ]);
-    let outcome = nianbao::run(cli).unwrap();
+        &format!("{dir}/{out}"),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Runs `nianbao compile` through the library's entry point with the given formats.
+fn compile(dir: &Path, formats: &str) {
+    use clap::Parser;
+    let args = std::iter::once("nianbao".to_string()).chain(compile_args(dir, formats, "out"));
+    let outcome = nianbao::run(nianbao::cli::Cli::parse_from(args)).unwrap();
     assert_eq!(
         outcome,
         nianbao::Outcome::Clean,
@@ -114,19 +120,8 @@ fn stage(name: &str, dir: &Path) {
         "compile-pdf" => compile(dir, "pdf"),
         baseline if baseline.starts_with("baseline=") => {
             // Another build of nianbao, as a child process; its peak memory is read after.
-            let dir = dir.to_str().unwrap();
             let status = Command::new(&baseline["baseline=".len()..])
-                .args([
-                    "--plan",
-                    &format!("{dir}/plan"),
-                    "--reports",
-                    &format!("{dir}/reports"),
-                    "compile",
-                    "--format",
-                    "md,html",
-                    "--out",
-                    &format!("{dir}/out-baseline"),
-                ])
+                .args(compile_args(dir, "md,html", "out-baseline"))
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
                 .status()
