@@ -637,3 +637,32 @@ fn ctrl_c_while_printing_stops_the_browser_and_leaves_nothing() {
         .unwrap_or_default();
     assert!(left.is_empty(), "left in the output folder: {left:?}");
 }
+
+#[test]
+fn hostile_text_prints_as_text_and_the_pdf_repeats_its_text_and_pages() {
+    let Some(browser) = tools::chromium() else {
+        return;
+    };
+    if tools::poppler().is_none() {
+        return;
+    }
+    let print = |out: &Scratch| {
+        ok(&compile_fixture(
+            out,
+            &["--format", "pdf", "--browser", &browser],
+        ));
+        let pdf = out.0.join("report.pdf");
+        (pdf_pages(&pdf, false), page_sizes(&pdf))
+    };
+    let (a, b) = (Scratch::new("pdf-hostile-a"), Scratch::new("pdf-hostile-b"));
+    let (pages, sizes) = print(&a);
+    let body = pdf_body(&pages);
+    for piece in HOSTILE {
+        assert!(
+            body.contains(&squeeze(piece)),
+            "{piece:?} not printed as text"
+        );
+    }
+    // The browser stamps its own creation time, so the bytes differ; text and pages do not.
+    assert_eq!(print(&b), (pages, sizes));
+}
