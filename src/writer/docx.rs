@@ -204,7 +204,7 @@ impl Body {
 
     fn para(&mut self, style: Option<&str>, extra: &str, content: &[Inline]) {
         self.p_open(style, extra);
-        runs(content, "", &mut self.out);
+        runs(content, RunStyle::default(), &mut self.out);
         self.out.push_str("</w:p>");
     }
 
@@ -221,7 +221,7 @@ impl Body {
                 width = 0.0;
             }
             width += w;
-            runs(phrase, "", &mut self.out);
+            runs(phrase, RunStyle::default(), &mut self.out);
         }
         self.out.push_str("</w:p>");
     }
@@ -388,7 +388,7 @@ impl Body {
             self.out,
             "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val=\"{style}\"/>{jc}</w:pPr>"
         );
-        runs(content, "", &mut self.out);
+        runs(content, RunStyle::default(), &mut self.out);
         self.out.push_str("</w:p></w:tc>");
     }
 
@@ -414,10 +414,10 @@ impl Body {
                 "<w:tr><w:trPr><w:cantSplit/></w:trPr><w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr>\
                  <w:p><w:pPr><w:pStyle w:val=\"Colophon\"/><w:tabs><w:tab w:val=\"right\" w:pos=\"{tab}\"/></w:tabs></w:pPr>"
             );
-            runs(&line.left, "", &mut self.out);
+            runs(&line.left, RunStyle::default(), &mut self.out);
             if let Some(right) = &line.right {
                 self.out.push_str("<w:r><w:tab/></w:r>");
-                runs(right, "", &mut self.out);
+                runs(right, RunStyle::default(), &mut self.out);
             }
             self.out.push_str("</w:p></w:tc></w:tr>");
         }
@@ -425,11 +425,37 @@ impl Body {
     }
 }
 
-/// Runs of inlines; `rpr` holds run properties inherited from enclosing inlines.
-fn runs(content: &[Inline], rpr: &str, out: &mut String) {
+/// Formatting a run inherits from the inlines around it.
+#[derive(Clone, Copy, Default)]
+struct RunStyle {
+    lead: bool,
+    bold: bool,
+    italic: bool,
+}
+
+impl RunStyle {
+    /// Run properties in the order the schema requires (style, bold, italic).
+    fn properties(self) -> String {
+        let mut p = String::new();
+        if self.lead {
+            p.push_str("<w:rStyle w:val=\"LeadIn\"/>");
+        }
+        if self.bold {
+            p.push_str("<w:b/><w:bCs/>");
+        }
+        if self.italic {
+            p.push_str("<w:i/><w:iCs/>");
+        }
+        p
+    }
+}
+
+/// Runs of inlines with the formatting they inherit.
+fn runs(content: &[Inline], style: RunStyle, out: &mut String) {
     for i in content {
         match i {
             Inline::Text(t) => {
+                let rpr = style.properties();
                 if rpr.is_empty() {
                     let _ = write!(
                         out,
@@ -444,10 +470,30 @@ fn runs(content: &[Inline], rpr: &str, out: &mut String) {
                     );
                 }
             }
-            Inline::Strong(c) => runs(c, &format!("{rpr}<w:b/><w:bCs/>"), out),
-            Inline::Emph(c) => runs(c, &format!("{rpr}<w:i/><w:iCs/>"), out),
-            // A character style comes first in run properties.
-            Inline::LeadIn(c) => runs(c, &format!("<w:rStyle w:val=\"LeadIn\"/>{rpr}"), out),
+            Inline::Strong(c) => runs(
+                c,
+                RunStyle {
+                    bold: true,
+                    ..style
+                },
+                out,
+            ),
+            Inline::Emph(c) => runs(
+                c,
+                RunStyle {
+                    italic: true,
+                    ..style
+                },
+                out,
+            ),
+            Inline::LeadIn(c) => runs(
+                c,
+                RunStyle {
+                    lead: true,
+                    ..style
+                },
+                out,
+            ),
             Inline::LineBreak => out.push_str("<w:r><w:br/></w:r>"),
             Inline::BreakHint => {}
         }
@@ -537,6 +583,19 @@ mod tests {
     #[test]
     fn xml_text_drops_what_xml_forbids() {
         assert_eq!(esc("a<b>&\"c\u{1}d\u{FFFF}"), "a&lt;b&gt;&amp;&quot;cd");
+    }
+
+    #[test]
+    fn run_properties_keep_the_schema_order_however_inlines_nest() {
+        let mut out = String::new();
+        let nested = Inline::Emph(vec![Inline::Strong(vec![Inline::LeadIn(vec![
+            Inline::Text("甲".into()),
+        ])])]);
+        runs(&[nested], RunStyle::default(), &mut out);
+        assert_eq!(
+            out,
+            "<w:r><w:rPr><w:rStyle w:val=\"LeadIn\"/><w:b/><w:bCs/><w:i/><w:iCs/></w:rPr><w:t xml:space=\"preserve\">甲</w:t></w:r>"
+        );
     }
 
     #[test]
