@@ -57,12 +57,23 @@ impl SourceFile {
         // Refuse an oversized file before reading it, and never read more than the limit
         // even if the file grows meanwhile.
         let limit = max_file_size();
-        let file = std::fs::File::open(path).map_err(unreadable)?;
+        let file = open_without_waiting(path).map_err(unreadable)?;
         let meta = file.metadata().map_err(unreadable)?;
         if meta.is_dir() {
             return Err(unreadable(std::io::Error::from(
                 std::io::ErrorKind::IsADirectory,
             )));
+        }
+        if !meta.is_file() {
+            let what = special_kind(&meta);
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::Unreadable,
+                    format!("无法读取文件：这是{what}，不是普通文件"),
+                )
+                .in_file(path)
+                .hint("报告应是保存在磁盘上的普通 YAML 文件；请把它另存为普通文件后再检查"),
+            ));
         }
         let too_big = || {
             Box::new(
@@ -184,6 +195,44 @@ fn human_size(bytes: u64) -> String {
     } else {
         format!("{bytes} 字节")
     }
+}
+
+/// Opens a file for reading without ever waiting: a named pipe with nobody writing to it
+/// would block a plain open forever, so on Unix the open does not block (reads of regular
+/// files are unaffected by that flag) and the caller checks what it opened.
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::File::open(path)
+    }
+}
+
+/// What a file that is neither a regular file nor a folder is, in words.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "命名管道（FIFO）";
+        }
+        if t.is_socket() {
+            return "套接字";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "设备文件";
+        }
+    }
+    let _ = meta;
+    "特殊文件"
 }
 
 /// Shows a path with forward slashes, so messages and snapshots read the same everywhere.

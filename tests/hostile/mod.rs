@@ -27,16 +27,33 @@ fn cases() -> Vec<Case> {
     toml::from_str::<Cases>(&text).unwrap().case
 }
 
+/// Runs nianbao; a run that has not ended after a minute is killed and fails the test, so a
+/// hang is a failure rather than a stuck test suite.
 fn nianbao(cwd: &Path, args: &[&str]) -> (Output, Duration) {
+    use std::process::Stdio;
     let start = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+    let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
         .env_remove("SOURCE_DATE_EPOCH")
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
-    (out, start.elapsed())
+    let pid = child.id().to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(Duration::from_secs(60)) {
+        Ok(out) => (out.unwrap(), start.elapsed()),
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid]).status();
+            panic!("nianbao {args:?} did not finish in a minute (hung)");
+        }
+    }
 }
 
 /// No panic: the process ended with one of nianbao's own codes and said nothing of a bug.
@@ -137,12 +154,13 @@ fn the_docs_table_lists_every_hostile_case() {
 }
 
 /// Cases made at test time: too big to commit, or not files at all.
-const GENERATED: [&str; 5] = [
+const GENERATED: [&str; 6] = [
     "ten-thousand-entries.yaml",
     "five-mb-progress.yaml",
     "over-size-limit.yaml",
     "directory.yaml",
     "broken-symlink.yaml",
+    "named-pipe.yaml",
 ];
 
 /// A scratch workspace: the shipped plan, and every hostile file as the year's reports.
@@ -198,6 +216,15 @@ impl Workspace {
             year.join("broken-symlink.yaml"),
         )
         .unwrap();
+        // Nothing ever writes into it: opening it for reading would wait forever.
+        #[cfg(unix)]
+        assert!(
+            Command::new("mkfifo")
+                .arg(year.join("named-pipe.yaml"))
+                .status()
+                .unwrap()
+                .success()
+        );
         Workspace(dir)
     }
 
@@ -250,12 +277,13 @@ impl Drop for Workspace {
 #[test]
 fn generated_hostile_inputs_get_clear_answers() {
     let ws = Workspace::new("generated");
-    let expect: [(&str, Option<i32>, &[&str]); 5] = [
+    let expect: [(&str, Option<i32>, &[&str]); 6] = [
         ("ten-thousand-entries.yaml", Some(1), &["NB202"]),
         ("five-mb-progress.yaml", Some(1), &[]),
         ("over-size-limit.yaml", Some(1), &["NB006"]),
         ("directory.yaml", Some(2), &["NB001"]),
         ("broken-symlink.yaml", Some(2), &["NB001"]),
+        ("named-pipe.yaml", Some(2), &["NB001"]),
     ];
     for (file, exit, codes) in expect {
         let rel = format!("reports/2026/{file}");
@@ -266,6 +294,13 @@ fn generated_hostile_inputs_get_clear_answers() {
         assert_answers(&findings(&out), &codes, file);
         assert!(took < Duration::from_secs(30), "{file} took {took:?}");
         eprintln!("{file}: check took {took:?}");
+    }
+    // Taking in a named pipe answers at once too, and files nothing.
+    #[cfg(unix)]
+    {
+        let (out, _) = nianbao(&ws.0, &["intake", "reports/2026/named-pipe.yaml"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("命名管道"));
     }
 }
 
