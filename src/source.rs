@@ -47,53 +47,7 @@ impl SourceFile {
     /// encoding problem is returned as a diagnostic next to the text, or as `Err` when
     /// the bytes cannot be decoded at all.
     pub fn read(path: &Path) -> Result<(SourceFile, Option<Diagnostic>), Box<Diagnostic>> {
-        let unreadable = |e: std::io::Error| {
-            Box::new(
-                Diagnostic::new(Code::Unreadable, format!("无法读取文件：{}", io_reason(&e)))
-                    .in_file(path)
-                    .hint("确认文件存在、不是文件夹，并且当前用户有读取权限"),
-            )
-        };
-        // Refuse an oversized file before reading it, and never read more than the limit
-        // even if the file grows meanwhile.
-        let limit = max_file_size();
-        let file = open_without_waiting(path).map_err(unreadable)?;
-        let meta = file.metadata().map_err(unreadable)?;
-        if meta.is_dir() {
-            return Err(unreadable(std::io::Error::from(
-                std::io::ErrorKind::IsADirectory,
-            )));
-        }
-        if !meta.is_file() {
-            let what = special_kind(&meta);
-            return Err(Box::new(
-                Diagnostic::new(
-                    Code::Unreadable,
-                    format!("无法读取文件：这是{what}，不是普通文件"),
-                )
-                .in_file(path)
-                .hint("报告应是保存在磁盘上的普通 YAML 文件；请把它另存为普通文件后再检查"),
-            ));
-        }
-        let too_big = || {
-            Box::new(
-                Diagnostic::new(
-                    Code::TooLarge,
-                    format!("文件过大：超过 {} 的上限，没有读取", human_size(limit)),
-                )
-                .in_file(path)
-                .hint("年度报告通常只有几十 KB；请确认没有发错文件。确需处理大文件时可用 --max-file-size 调高上限，如 --max-file-size 64M"),
-            )
-        };
-        if meta.len() > limit {
-            return Err(too_big());
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
-            .map_err(unreadable)?;
-        if bytes.len() as u64 > limit {
-            return Err(too_big());
-        }
+        let bytes = read_bytes(path)?;
         SourceFile::from_bytes(path, &bytes)
     }
 
@@ -197,6 +151,58 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// Reads a file's bytes the one safe way: never waiting on something that is not a regular
+/// file, and never reading past the size limit (checked before reading, and enforced while
+/// reading in case the file grows). Every read of an input goes through here.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Box<Diagnostic>> {
+    let unreadable = |e: std::io::Error| {
+        Box::new(
+            Diagnostic::new(Code::Unreadable, format!("无法读取文件：{}", io_reason(&e)))
+                .in_file(path)
+                .hint("确认文件存在、不是文件夹，并且当前用户有读取权限"),
+        )
+    };
+    let limit = max_file_size();
+    let file = open_without_waiting(path).map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if meta.is_dir() {
+        return Err(unreadable(std::io::Error::from(
+            std::io::ErrorKind::IsADirectory,
+        )));
+    }
+    if !meta.is_file() {
+        let what = special_kind(&meta);
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::Unreadable,
+                format!("无法读取文件：这是{what}，不是普通文件"),
+            )
+            .in_file(path)
+            .hint("报告应是保存在磁盘上的普通 YAML 文件；请把它另存为普通文件后再检查"),
+        ));
+    }
+    let too_big = || {
+        Box::new(
+            Diagnostic::new(
+                Code::TooLarge,
+                format!("文件过大：超过 {} 的上限，没有读取", human_size(limit)),
+            )
+            .in_file(path)
+            .hint("年度报告通常只有几十 KB；请确认没有发错文件。确需处理大文件时可用 --max-file-size 调高上限，如 --max-file-size 64M"),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, limit + 1), &mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 /// Opens a file for reading without ever waiting: a named pipe with nobody writing to it
 /// would block a plain open forever, so on Unix the open does not block (reads of regular
 /// files are unaffected by that flag) and the caller checks what it opened.
@@ -235,9 +241,23 @@ fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     "特殊文件"
 }
 
-/// Shows a path with forward slashes, so messages and snapshots read the same everywhere.
+/// Shows a path with forward slashes, so messages and snapshots read the same everywhere,
+/// and with control characters written as `\x1B` or `\u{85}`, so that a file name can never
+/// send escape sequences to the terminal.
 pub fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let text = path.to_string_lossy();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push('/'),
+            c if c.is_control() && (c as u32) < 0x80 => {
+                out.push_str(&format!("\\x{:02X}", c as u32))
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Names an I/O failure in Chinese, keeping the system's own words at the end.

@@ -11,7 +11,7 @@ use crate::coverage::UnitCoverage;
 use crate::diag::Severity;
 use crate::plan::Plan;
 use crate::report::{Report, load_report};
-use crate::source::{SourceFile, display_path};
+use crate::source::{SourceFile, display_path, read_bytes};
 use crate::year::{load_plan, print_errors};
 
 /// Runs `intake`.
@@ -64,8 +64,20 @@ fn intake_one(plan: &Plan, reports: &Path, file: &Path) -> Result<Outcome> {
 
     let mut lines = Vec::new();
     if target.exists() {
-        let previous = std::fs::read(&target)
-            .with_context(|| format!("无法读取已有的报告 {}", display_path(&target)))?;
+        // The filed version is kept in history before it is replaced; if it cannot be read
+        // (too large, not a regular file), nothing is replaced.
+        let previous = match read_bytes(&target) {
+            Ok(bytes) => bytes,
+            Err(d) => {
+                print_errors([&*d]);
+                eprintln!(
+                    "未收取：{} 已有的报告无法读取，为免丢失，没有用 {} 替换它。请先查看并处理已有的文件。\n",
+                    display_path(&target),
+                    display_path(file)
+                );
+                return Ok(Outcome::InputError);
+            }
+        };
         let history = history_path(&dir, &unit.id);
         write_atomic(&history, &previous)?;
         lines.push(format!("原报告已保存到 {}", display_path(&history)));

@@ -12,7 +12,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::compile::numerals::cn_numeral;
 use crate::document::{self, Document};
-use crate::source::{display_path, io_reason};
+use crate::source::{display_path, read_bytes};
 
 /// The built-in templates: name, and text embedded at build time. One per document.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -63,8 +63,14 @@ impl Templates {
         for (name, text) in BUILTIN {
             let path = dir.join(name);
             let (text, origin) = if path.is_file() {
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    anyhow!("无法读取模板 {}：{}", display_path(&path), io_reason(&e))
+                // Through the one bounded reader, like every input.
+                let bytes = read_bytes(&path)
+                    .map_err(|d| anyhow!("无法读取模板 {}：{}", display_path(&path), d.message))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    anyhow!(
+                        "模板 {} 不是 UTF-8 编码：请在编辑器中另存为 UTF-8",
+                        display_path(&path)
+                    )
                 })?;
                 (text, Origin::Override(path))
             } else {

@@ -295,6 +295,25 @@ fn generated_hostile_inputs_get_clear_answers() {
         assert!(took < Duration::from_secs(30), "{file} took {took:?}");
         eprintln!("{file}: check took {took:?}");
     }
+    // Regression (#12, item 12): control characters in a file name reached the terminal raw.
+    #[cfg(unix)]
+    {
+        let name = "reports/2026/red\u{1b}[31m\u{7}.yaml";
+        std::fs::write(ws.0.join(name), "unit: [\n").unwrap();
+        for args in [&["check"][..], &["check", name], &["intake", name]] {
+            let (out, _) = nianbao(&ws.0, args);
+            let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+            assert!(
+                !all.contains(&0x1b) && !all.contains(&0x07),
+                "{args:?} printed control bytes"
+            );
+            assert!(
+                String::from_utf8_lossy(&all).contains("red\\x1B[31m\\x07.yaml"),
+                "{args:?}: the name is shown with its control characters escaped"
+            );
+        }
+        std::fs::remove_file(ws.0.join(name)).unwrap();
+    }
     // Taking in a named pipe answers at once too, and files nothing.
     #[cfg(unix)]
     {

@@ -185,6 +185,31 @@ fn intake_of_a_resubmission_keeps_the_earlier_version_and_says_what_changed() {
     assert!(!codes(&check).contains(&"NB204".to_string()));
 }
 
+/// Regression (#12, item 11): intake read the report already filed with no size limit.
+#[test]
+fn intake_never_reads_a_filed_report_past_the_size_limit() {
+    let ws = Workspace::new("intake-limit", &["shuili"]);
+    let incoming = std::fs::read_to_string(ws.path("reports/2026/shuili.yaml")).unwrap();
+    std::fs::write(ws.path("revised.yaml"), &incoming).unwrap();
+    // Whatever sits where the report is filed, it is only read within the limit.
+    let huge = "# 填充\n".repeat(200_000);
+    std::fs::write(ws.path("reports/2026/shuili.yaml"), &huge).unwrap();
+    let run = ws.run(&["--max-file-size", "1M", "intake", "revised.yaml"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stdout(&run));
+    assert!(stderr(&run).contains("过大"), "{}", stderr(&run));
+    assert!(
+        stderr(&run).contains("reports/2026/shuili.yaml"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.path("reports/2026/shuili.yaml")).unwrap(),
+        huge,
+        "the filed file is left as it was"
+    );
+    assert!(!ws.path("reports/2026/history").exists(), "nothing filed");
+}
+
 #[test]
 fn intake_converts_gbk_to_utf8() {
     let ws = Workspace::new("intake-gbk", &[]);
