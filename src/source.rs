@@ -274,6 +274,20 @@ pub fn io_reason(e: &std::io::Error) -> String {
     format!("{what}（{e}）")
 }
 
+/// Names a failed write in Chinese, keeping the system's own words at the end.
+pub fn write_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let what = match e.kind() {
+        StorageFull => "磁盘空间不足，磁盘可能已满，请清理出空间后重试",
+        QuotaExceeded => "超出磁盘配额",
+        ReadOnlyFilesystem => "磁盘是只读的",
+        PermissionDenied => "没有权限",
+        FileTooLarge => "文件超出了文件系统允许的大小",
+        _ => "写入出错",
+    };
+    format!("{what}（{e}）")
+}
+
 /// Decodes file bytes: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK.
 fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<Diagnostic>), Box<Diagnostic>> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::source::display_path;
+use crate::source::{display_path, write_reason};
 
 /// Writes `contents` to `path` atomically, creating the folder if needed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
@@ -46,13 +46,17 @@ pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Re
             .with_context(|| format!("无法设置 {} 的权限", display_path(path)))?;
     }
     let mut w = std::io::BufWriter::new(tmp.as_file());
-    fill(&mut w)?;
-    w.flush()
-        .with_context(|| format!("写入 {} 失败", display_path(path)))?;
+    fill(&mut w).map_err(|e| match e.downcast_ref::<std::io::Error>() {
+        // A failed write names the file and why, never the template or the format.
+        Some(io) => anyhow::anyhow!("写入 {} 失败：{}", display_path(path), write_reason(io)),
+        None => e,
+    })?;
+    let failed = |e: std::io::Error| {
+        anyhow::anyhow!("写入 {} 失败：{}", display_path(path), write_reason(&e))
+    };
+    w.flush().map_err(failed)?;
     drop(w);
-    tmp.as_file()
-        .sync_all()
-        .with_context(|| format!("写入 {} 失败", display_path(path)))?;
+    tmp.as_file().sync_all().map_err(failed)?;
     Ok(Staged {
         tmp,
         path: path.to_path_buf(),
@@ -89,6 +93,23 @@ impl Staged {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (#12, item 9): a full disk was reported as a template error.
+    #[test]
+    fn a_full_disk_names_the_file_and_says_the_disk_may_be_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.md");
+        let result = stage(&path, |w| {
+            w.write_all(b"partial")?;
+            Err(std::io::Error::from(std::io::ErrorKind::StorageFull).into())
+        });
+        let message = format!("{:#}", result.err().unwrap());
+        assert!(message.contains("report.md"), "{message}");
+        assert!(message.contains("磁盘可能已满"), "{message}");
+        assert!(!message.contains("模板"), "{message}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "nothing is left behind");
+    }
 
     #[test]
     fn writes_and_replaces_without_leaving_temporary_files() {

@@ -89,6 +89,28 @@ fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
     // Only the unit and year are essential: with them the report still counts as
     // submitted and its coverage can be shown, while the other problems are reported.
     let (unit, year) = (unit?, year?);
+    // A report for a year is sent during that year or the next; any other date is a slip
+    // (1999 for 2026, 2099 for 2026), not a submission 26,000 days late.
+    let submitted = submitted.and_then(|d| {
+        let first = NaiveDate::from_ymd_opt(year.value, 1, 1)?;
+        let last = NaiveDate::from_ymd_opt(year.value + 1, 12, 31)?;
+        if (first..=last).contains(&d.value) {
+            return Some(d);
+        }
+        let diag = Diagnostic::new(
+            Code::InvalidDate,
+            format!(
+                "报送日期 {} 不在 {} 年度报告可能的报送时间内（{}年1月1日至{}年12月31日）",
+                d.value,
+                year.value,
+                year.value,
+                year.value + 1
+            ),
+        )
+        .hint("核对年份是否写错，报送日期写成 2026-12-20 的形式");
+        cx.report(diag, d.span);
+        None
+    });
     let (submitted, submitted_span) = match submitted {
         Some(s) => (Some(s.value), s.span),
         None => (None, unit.span.clone()),
@@ -173,6 +195,42 @@ fn read_date(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<NaiveDate>>
             )
             .hint("日期写成 2026-12-20 的形式，并确认是日历上存在的日期");
             cx.report(d, text.span);
+            None
+        }
+    }
+}
+
+/// The largest investment a single project can plausibly report, in 万元 (1 万亿元).
+const MAX_INVESTMENT: f64 = 1e8;
+
+/// An investment in 万元 must be a finite, non-negative amount of plausible size; the
+/// message quotes the value as written, never a 309-digit expansion of it.
+fn investment_in_range(cx: &mut Cx, v: Spanned<f64>) -> Option<f64> {
+    let written = cx
+        .src
+        .text
+        .get(v.span.clone())
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let problem = if !v.value.is_finite() {
+        Some(format!("投资额“{written}”不是一个数额"))
+    } else if v.value < 0.0 {
+        Some(format!("投资额“{written}”万元是负数"))
+    } else if v.value > MAX_INVESTMENT {
+        Some(format!(
+            "投资额“{written}”万元超出合理范围（单个工程不超过 1 万亿元）"
+        ))
+    } else {
+        None
+    };
+    match problem {
+        None => Some(v.value),
+        Some(message) => {
+            let d = Diagnostic::new(Code::InvalidValue, message).hint(
+                "investment 填以万元为单位的总投资，例如 12000 表示 1.2 亿元；请核对数字和单位",
+            );
+            cx.report(d, v.span);
             None
         }
     }
@@ -398,7 +456,8 @@ fn read_projects(cx: &mut Cx, node: Node, plan: &Plan) -> Vec<Project> {
             };
             let investment = match investment {
                 Some(n) if n.value != Value::Null => {
-                    Some(cx.number(&n, &format!("{p}.investment"))?.value)
+                    let v = cx.number(&n, &format!("{p}.investment"))?;
+                    Some(investment_in_range(cx, v)?)
                 }
                 _ => None,
             };
