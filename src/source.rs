@@ -33,6 +33,13 @@ pub struct LineCol {
 impl SourceFile {
     /// Wraps text that is already decoded (used by tests and by `init`).
     pub fn from_text(path: impl Into<PathBuf>, text: String) -> Self {
+        // A lone CR ends a line (old Mac editors, some mail clients), for the parsers and for
+        // positions alike. CR and LF are one byte each, so byte offsets do not move.
+        let text = if text.contains('\r') {
+            lone_cr_to_lf(&text)
+        } else {
+            text
+        };
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -149,6 +156,20 @@ fn human_size(bytes: u64) -> String {
     } else {
         format!("{bytes} 字节")
     }
+}
+
+/// Replaces every CR that is not followed by LF with LF.
+fn lone_cr_to_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Reads a file's bytes the one safe way: never waiting on something that is not a regular
