@@ -340,6 +340,13 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<Diagnostic>), Box
             Ok((text, Some(note)))
         }
         Err(utf8_error) => {
+            // Mostly valid UTF-8 with a few bad bytes is a damaged UTF-8 file, not GBK: GBK
+            // text almost never forms valid multi-byte UTF-8, and decoding damaged UTF-8 as
+            // GBK gives mojibake that intake would store.
+            let (utf8_chars, bad) = utf8_census(bytes);
+            if utf8_chars >= 4 && utf8_chars >= 4 * bad {
+                return Err(Box::new(damaged_utf8(path, bytes, bad)));
+            }
             let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
             if had_errors || !looks_like_text(&text) {
                 Err(Box::new(undecodable(
@@ -355,6 +362,32 @@ fn decode(path: &Path, bytes: &[u8]) -> Result<(String, Option<Diagnostic>), Box
             }
         }
     }
+}
+
+/// How many non-ASCII characters are valid UTF-8, and how many byte runs are not.
+fn utf8_census(bytes: &[u8]) -> (usize, usize) {
+    let mut valid = 0;
+    let mut bad = 0;
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        bad += usize::from(!chunk.invalid().is_empty());
+    }
+    (valid, bad)
+}
+
+/// A UTF-8 file with `bad` damaged places, pointing at the first one by line and column.
+fn damaged_utf8(path: &Path, bytes: &[u8], bad: usize) -> Diagnostic {
+    // Each damaged run becomes one U+FFFD, so lines and columns (in characters) are the
+    // file's own.
+    let src = SourceFile::from_text(path, String::from_utf8_lossy(bytes).into_owned());
+    let at = src.text.find('\u{FFFD}').unwrap_or(0);
+    Diagnostic::new(
+        Code::Encoding,
+        format!("文件是 UTF-8 编码，但有 {bad} 处字节已损坏，无法可靠读取（标为 � 处）"),
+    )
+    .error()
+    .at(&src, at..at + '\u{FFFD}'.len_utf8())
+    .hint("请报送单位用原文件重新发送，或在编辑器中把标出的字改正后另存为 UTF-8")
 }
 
 fn utf8(path: &Path, bytes: &[u8]) -> Result<String, Box<Diagnostic>> {

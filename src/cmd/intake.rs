@@ -101,8 +101,12 @@ fn intake_one(plan: &Plan, reports: &Path, file: &Path) -> Result<Outcome> {
         report.year,
         display_path(&target)
     );
-    if note.is_some() {
-        say!("  原文件不是 UTF-8 编码，已转换为 UTF-8 保存");
+    if let Some(note) = &note {
+        // Name the encoding that was guessed, so the office can check the text.
+        say!(
+            "  {}，已转换为 UTF-8 保存；请核对文字是否正常",
+            note.message
+        );
     }
     for line in lines {
         say!("  {line}");

@@ -218,7 +218,11 @@ fn intake_converts_gbk_to_utf8() {
     std::fs::write(ws.path("财政厅.yaml"), &gbk).unwrap();
     let run = ws.run(&["intake", "财政厅.yaml"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    assert!(stdout(&run).contains("已转换为 UTF-8"));
+    assert!(
+        stdout(&run).contains("按 GBK/GB18030 编码读取，已转换为 UTF-8 保存"),
+        "the guessed encoding is named: {}",
+        stdout(&run)
+    );
     assert_eq!(
         std::fs::read_to_string(ws.path("reports/2026/caizheng.yaml")).unwrap(),
         text
