@@ -113,6 +113,8 @@ codes! {
     Placeholder = "NB404", Warning, "进展内容未填写或仍是占位文字";
     /// An entry for a task the plan does not assign to the unit (allowed: lists end in 等).
     Extra = "NB405", Info, "填报了非分工任务";
+    /// A `#` after a plain free-text value made the rest of the line a YAML comment.
+    CommentCut = "NB406", Warning, "文字中 # 之后的内容被当作注释";
 }
 
 impl Serialize for Code {

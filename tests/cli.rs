@@ -204,6 +204,10 @@ const FIXTURE_RUNS: &[(&str, &[&str])] = &[
             "2026/deep-nesting.yaml",
         ],
     ),
+    (
+        "tests/fixtures/hostile",
+        &["--plan", "../../../plan", "check", "2026/hash-in-text.yaml"],
+    ),
 ];
 
 #[test]

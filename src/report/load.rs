@@ -69,6 +69,7 @@ fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
     let summary = summary.and_then(|n| cx.text(&n, "summary"));
     if let Some(text) = &summary {
         placeholder_left(cx, text, "summary");
+        comment_cut(cx, text, "summary");
     }
     let entries = tasks.and_then(|n| read_entries(cx, n, plan));
     let projects = projects
@@ -83,6 +84,7 @@ fn read_report(cx: &mut Cx, node: Node, plan: &Plan) -> Option<Report> {
     for (texts, path) in [(&problems, "problems"), (&next_year, "next_year")] {
         for text in texts {
             placeholder_left(cx, text, path);
+            comment_cut(cx, text, path);
         }
     }
 
@@ -168,6 +170,39 @@ fn check_year(cx: &mut Cx, year: Spanned<i64>) -> Option<Spanned<i32>> {
             None
         }
     }
+}
+
+/// Warns where a `#` after a plain free-text value made the rest of the line a comment:
+/// `progress: 完成 #3 机组改造。` reads as "完成", and the typist never sees the loss.
+/// Quoted and block values keep their `#`; ids and names are not free text and are not
+/// checked, so `unit: shuili   # 宁夏回族自治区水利厅` stays quiet.
+fn comment_cut(cx: &mut Cx, text: &Spanned<String>, path: &str) {
+    let src = cx.src.text.as_str();
+    let span = text.span.clone();
+    let first = src.get(span.start..).and_then(|s| s.chars().next());
+    if span.is_empty() || matches!(first, None | Some('"' | '\'' | '|' | '>')) {
+        return;
+    }
+    let Some(after) = src.get(span.end..) else {
+        return;
+    };
+    let line_end = span.end + after.find(['\n', '\r']).unwrap_or(after.len());
+    let rest = &src[span.end..line_end];
+    let comment = rest.trim_start_matches([' ', '\t']);
+    if comment.len() == rest.len() || !comment.starts_with('#') {
+        return;
+    }
+    let lost = comment.trim_start_matches('#').trim();
+    let d = Diagnostic::new(
+        Code::CommentCut,
+        format!(
+            "`{path}` 中 # 之后的“{lost}”被当作注释，没有读入，只读到“{}”",
+            text.value
+        ),
+    )
+    .hint("含 # 的文字请写成 `字段: |-`，在下一行缩进两个空格书写，或把整段文字用引号括起来");
+    let start = line_end - comment.len();
+    cx.report(d, start..line_end);
 }
 
 /// Reports a scaffold placeholder left in a field; returns whether there was one.
@@ -321,6 +356,7 @@ fn read_entry(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Option<Entry>
 
     let task = task.and_then(|n| task_number(cx, plan, &n, &format!("{path}.task")));
     let status = status.and_then(|n| read_status(cx, &n, path));
+    let has_progress = progress.is_some();
     let progress = match progress {
         Some(n) => cx.text(&n, &format!("{path}.progress")),
         None => Some(Spanned::new(String::new(), entry_span)),
@@ -338,6 +374,21 @@ fn read_entry(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Option<Entry>
         .map(|n| cx.texts(n, &format!("{path}.next_steps")))
         .unwrap_or_default();
     let reason = reason.and_then(|n| cx.text(&n, &format!("{path}.reason")));
+    if let Some(Some(p)) = has_progress.then_some(progress.as_ref()) {
+        comment_cut(cx, p, &format!("{path}.progress"));
+    }
+    for (texts, key) in [
+        (&measures, "measures"),
+        (&problems, "problems"),
+        (&next_steps, "next_steps"),
+    ] {
+        for t in texts {
+            comment_cut(cx, t, &format!("{path}.{key}"));
+        }
+    }
+    if let Some(r) = &reason {
+        comment_cut(cx, r, &format!("{path}.reason"));
+    }
 
     // Keep the entry whenever its task is known, so coverage reflects what was written;
     // a bad status or progress value has been reported already.
