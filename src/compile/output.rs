@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+use crate::interrupt;
 use crate::source::{display_path, write_reason};
 
 /// Writes `contents` to `path` atomically, creating the folder if needed.
@@ -33,10 +34,18 @@ pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Re
     };
     std::fs::create_dir_all(dir)
         .with_context(|| format!("无法创建输出文件夹 {}", display_path(dir)))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".nianbao-")
-        .tempfile_in(dir)
-        .with_context(|| format!("无法在 {} 中写入文件", display_path(dir)))?;
+    sweep_stale(dir);
+    // The owning process's id is in the name, so a later run can tell a dead run's leftovers
+    // from a concurrent run's files.
+    let tmp = interrupt::create_temporary(
+        || {
+            tempfile::Builder::new()
+                .prefix(&format!(".nianbao-{}-", std::process::id()))
+                .tempfile_in(dir)
+        },
+        |t| t.path(),
+    )
+    .with_context(|| format!("无法在 {} 中写入文件", display_path(dir)))?;
     // Temporary files are private (0600); a report is for the whole office to read.
     #[cfg(unix)]
     {
@@ -66,27 +75,69 @@ pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Re
 impl Staged {
     /// Renames the file into place, replacing any file of that name.
     pub fn commit(self) -> Result<()> {
-        let path = self.path;
-        self.tmp
-            .persist(&path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("无法保存 {}", display_path(&path)))?;
+        let (tmp, path) = (self.tmp, self.path);
+        let temporary = tmp.path().to_path_buf();
+        let done = tmp.persist(&path).map_err(|e| e.error);
+        interrupt::forget_temporary(&temporary);
+        done.with_context(|| format!("无法保存 {}", display_path(&path)))?;
         Ok(())
     }
 
     /// Renames the file into place only if no file of that name exists.
     pub fn commit_new(self) -> Result<()> {
-        let path = self.path;
-        self.tmp
-            .persist_noclobber(&path)
-            .map_err(|e| e.error)
-            .with_context(|| format!("无法保存 {}", display_path(&path)))?;
+        let (tmp, path) = (self.tmp, self.path);
+        let temporary = tmp.path().to_path_buf();
+        let done = tmp.persist_noclobber(&path).map_err(|e| e.error);
+        interrupt::forget_temporary(&temporary);
+        done.with_context(|| format!("无法保存 {}", display_path(&path)))?;
         Ok(())
     }
 
     /// Where the file will go.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// Removes temporary files that runs which no longer exist left in `dir` (killed, or
+/// interrupted before the clean-up could run). Files of a run that is still going, and files
+/// whose owner cannot be told, are left alone.
+fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(".nianbao-"))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && process_is_gone(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Whether no process with this id exists (Unix). Elsewhere nothing is known for sure, so
+/// nothing is swept.
+fn process_is_gone(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only asks whether the process exists.
+        let alive = unsafe { libc::kill(pid, 0) } == 0;
+        !alive && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
     }
 }
 

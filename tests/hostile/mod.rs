@@ -388,3 +388,83 @@ fn no_command_panics_modifies_an_input_or_leaves_a_partial_output() {
         worst.0, worst.1
     );
 }
+
+/// Regression (#12, item 3): Ctrl-C during compile left `.nianbao-*` temporary files in the
+/// output folder, and nothing ever removed them.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_compile_leaves_no_temporary_files_and_stale_ones_are_swept() {
+    use std::process::Stdio;
+    let dir = std::env::temp_dir().join(format!("nianbao-interrupt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    crate::generator::generate(
+        &dir,
+        &crate::generator::Spec {
+            units: 1500,
+            missing: 0.0,
+            gaps: 0.0,
+            seed: 5,
+        },
+    );
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let temporary = |out: &Path| -> Vec<String> {
+        std::fs::read_dir(out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(".nianbao-"))
+            .collect()
+    };
+    // Interrupt while the documents are being written: as soon as a temporary file appears.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .current_dir(&dir)
+        .args(["compile", "--format", "md,html,docx", "--out", "out"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while temporary(&out).is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "no temporary file appeared"
+        );
+        if child.try_wait().unwrap().is_some() {
+            panic!("compile finished before it could be interrupted; use a larger corpus");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "an interrupted compile does not succeed");
+    assert_eq!(temporary(&out), Vec::<String>::new(), "left after Ctrl-C");
+    assert!(!out.join("report.md").exists(), "no half set of documents");
+
+    // A killed run's leftovers (its process is gone) are swept by the next run; a file of a
+    // run that is still going (this test's own process) is left alone.
+    let stale = out.join(".nianbao-4194300-stale.md");
+    let live = out.join(format!(".nianbao-{}-live.md", std::process::id()));
+    std::fs::write(&stale, "half").unwrap();
+    std::fs::write(&live, "half").unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .current_dir(&dir)
+        .args(["compile", "--format", "md", "--out", "out"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(!stale.exists(), "the dead run's temporary file is swept");
+    assert!(live.exists(), "a running process's temporary file is kept");
+    let _ = std::fs::remove_dir_all(&dir);
+}
