@@ -80,6 +80,12 @@ pub fn parse_yaml(src: &SourceFile) -> Result<Node, Vec<Diagnostic>> {
             if !tabs.is_empty() {
                 return Err(tabs);
             }
+            // The slips a typist makes are found in the text itself, each at the place to
+            // fix; the parser's message (often English, often lines later) is the fallback.
+            let slips = yaml_slips(src);
+            if !slips.is_empty() {
+                return Err(slips);
+            }
             let (line, column) = e
                 .location()
                 .map(|l| (l.line() as usize, l.column() as usize))
@@ -201,7 +207,16 @@ fn strip_position_prefix(reason: &str) -> String {
 
 /// Puts the common parser messages in plain Chinese, keeping the parser's words after them.
 fn explain_yaml_error(reason: &str) -> String {
+    // serde-saphyr's errors carry a position but no structured kind for these cases, so the
+    // words are matched; each mapping has a test (tests::parser_messages_are_explained).
     const KNOWN: &[(&str, &str)] = &[
+        // "budget breached: Depth { depth: 65 }" is nesting, not aliases.
+        ("depth", "嵌套层数过多（最多 64 层），超出安全上限"),
+        (
+            "multiple yaml documents",
+            "文件中有不止一个 YAML 文档（出现了“---”分隔线）",
+        ),
+        ("unexpected character", "这里有无法识别的字符"),
         ("unclosed quote", "引号没有闭合"),
         ("unclosed bracket", "括号没有闭合"),
         ("duplicate mapping key", "同一层中有重复的字段名"),
@@ -223,9 +238,151 @@ fn explain_yaml_error(reason: &str) -> String {
     ];
     let lower = reason.to_lowercase();
     match KNOWN.iter().find(|(en, _)| lower.contains(en)) {
+        // Rust debug text ("Depth { depth: 65 }") says nothing to a reader; leave it out.
+        Some((_, zh)) if reason.contains('{') => zh.to_string(),
         Some((_, zh)) => format!("{zh}（{reason}）"),
         None => reason.to_string(),
     }
+}
+
+/// The common slips of hand-typed YAML, found line by line in the text of a file the parser
+/// rejected: a full-width colon after a key, no space after the colon, a quote left open,
+/// quotes inside quotes, a second document, invisible control characters. Lines inside block
+/// scalars (`key: |-`) are text and are not looked at.
+fn yaml_slips(src: &SourceFile) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut block_parent: Option<usize> = None;
+    let mut seen_content = false;
+    let slip = |at: usize, len: usize, message: String, hint: &str| {
+        Diagnostic::new(Code::Syntax, format!("YAML 语法错误：{message}"))
+            .at(src, at..at + len)
+            .hint(hint.to_string())
+    };
+    for (start, line) in src.lines() {
+        // Control characters are slips in block text too: the parser refuses them anywhere.
+        for (i, c) in line.char_indices() {
+            if c.is_control() && c != '\t' && c != '\r' {
+                found.push(slip(
+                    start + i,
+                    c.len_utf8(),
+                    format!("这一行有看不见的控制字符（U+{:04X}）", c as u32),
+                    "删除这个字符（常见于从其他软件复制来的文字），然后重新保存",
+                ));
+            }
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let body = &line[indent..];
+        if let Some(parent) = block_parent {
+            if body.trim().is_empty() || indent > parent {
+                continue;
+            }
+            block_parent = None;
+        }
+        let trimmed = body.trim_end();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if trimmed == "---" || trimmed == "..." || trimmed.starts_with("--- ") {
+            if seen_content {
+                found.push(slip(
+                    start + indent,
+                    3,
+                    "文件中出现了第二个文档的分隔线".to_string(),
+                    "一份报告只能有一个文档：删除这一行；如果是把两份报告拼在了一起，请分成两个文件",
+                ));
+            }
+            continue;
+        }
+        seen_content = true;
+        // `- key: value` items carry a key as well.
+        let (item, at) = match body.strip_prefix("- ") {
+            Some(rest) => (
+                rest.trim_start(),
+                start + indent + (body.len() - rest.trim_start().len()),
+            ),
+            None => (body, start + indent),
+        };
+        let key_len = item
+            .char_indices()
+            .take_while(|(i, c)| {
+                c.is_ascii_alphabetic() || *c == '_' || (*i > 0 && c.is_ascii_digit())
+            })
+            .count();
+        if key_len == 0 {
+            continue;
+        }
+        let key = &item[..key_len];
+        let after = item[key_len..].trim_start_matches(' ');
+        let colon_at = at + (item.len() - after.len());
+        let value_start = if let Some(rest) = after.strip_prefix('：') {
+            found.push(slip(
+                colon_at,
+                '：'.len_utf8(),
+                format!("字段名 `{key}` 后面用了中文冒号“：”"),
+                "改为英文冒号加一个空格，例如 `year: 2026`",
+            ));
+            colon_at + '：'.len_utf8() + (rest.len() - rest.trim_start().len())
+        } else if let Some(rest) = after.strip_prefix(':') {
+            if !rest.is_empty() && !rest.starts_with([' ', '\t']) {
+                found.push(slip(
+                    colon_at + 1,
+                    rest.chars().next().map_or(1, char::len_utf8),
+                    format!("字段名 `{key}` 的冒号后面少了空格"),
+                    "在英文冒号后加一个空格，例如 `year: 2026`",
+                ));
+                continue;
+            }
+            colon_at + 1 + (rest.len() - rest.trim_start().len())
+        } else {
+            continue;
+        };
+        let value = src.text[value_start..start + line.len()].trim_end();
+        if matches!(value, "|" | "|-" | "|+" | ">" | ">-" | ">+") {
+            block_parent = Some(indent);
+            continue;
+        }
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        match closing_quote(value, quote) {
+            None => found.push(slip(
+                value_start,
+                1,
+                "引号没有闭合：这一行的引号从这里开始，到行尾没有结束".to_string(),
+                "在文字末尾补上同样的引号；文字中需要引号时用中文引号“”",
+            )),
+            Some(end) => {
+                let rest = value[end + 1..].trim_start();
+                if !rest.is_empty() && !rest.starts_with('#') {
+                    found.push(slip(
+                        value_start + end,
+                        1,
+                        "引号里面又用了同样的引号，文字在这里提前结束了".to_string(),
+                        "文字中的引号改用中文引号“”，或写成 `字段: |-`，在下一行缩进两个空格书写整段文字",
+                    ));
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Where a quoted value's closing quote is (a byte index in `value`), if on this line.
+fn closing_quote(value: &str, quote: char) -> Option<usize> {
+    let mut chars = value.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            // '' inside single quotes is an escaped quote.
+            if quote == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+                continue;
+            }
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// YAML forbids tabs in indentation; say so for each such line instead of a parser riddle.
@@ -418,7 +575,60 @@ mod tests {
         let errs = yaml("unit: a\nunit: b\n").unwrap_err();
         assert_eq!(errs[0].code, Code::Syntax);
         assert_eq!(errs[0].line, Some(2));
-        assert!(errs[0].message.contains("duplicate"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("同一层中有重复的字段名"),
+            "{}",
+            errs[0].message
+        );
+    }
+
+    #[test]
+    fn parser_messages_are_explained() {
+        // Every mapping of the parser's English words, in the form serde-saphyr writes them.
+        for (reason, chinese) in [
+            ("budget breached: Depth { depth: 65 }", "嵌套层数过多"),
+            (
+                "multiple YAML documents detected; use from_str_multiple",
+                "不止一个 YAML 文档",
+            ),
+            ("unexpected character: `\\u{0}'", "无法识别的字符"),
+            ("unclosed quote", "引号没有闭合"),
+            ("unclosed bracket", "括号没有闭合"),
+            ("duplicate mapping key", "重复的字段名"),
+            (
+                "mapping values are not allowed in this context",
+                "冒号后少了空格",
+            ),
+            ("did not find expected key", "缩进不一致"),
+            ("did not find expected '-' indicator", "列表项"),
+            ("invalid indentation", "缩进不一致"),
+            ("recursion limit exceeded", "嵌套层数过多"),
+            ("budget breached: Aliases", "别名"),
+        ] {
+            let explained = explain_yaml_error(reason);
+            assert!(explained.contains(chinese), "{reason} → {explained}");
+        }
+        assert!(!explain_yaml_error("budget breached: Depth { depth: 65 }").contains('{'));
+    }
+
+    #[test]
+    fn slips_are_found_where_the_typist_made_them_and_nowhere_else() {
+        let slips = |text: &str| {
+            yaml_slips(&SourceFile::from_text("a.yaml", text.to_string()))
+                .into_iter()
+                .map(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(slips("year：2026\n"), [(1, 5)]);
+        assert_eq!(slips("- task:3\n"), [(1, 8)]);
+        assert_eq!(slips("a: \"x\"y\"\n"), [(1, 6)]);
+        assert_eq!(slips("a: 'it''s'\nb: \"open\n"), [(2, 4)]);
+        assert_eq!(slips("a: 1\n---\nb: 2\n"), [(2, 1)]);
+        // Text in block scalars, URLs in values and quoted colons are not slips.
+        assert!(
+            slips("a: |-\n  year:2026 \"x\"y\"\n  ---\nb: http://x.org\nc: \"k: v\" # 注\n")
+                .is_empty()
+        );
     }
 
     #[test]

@@ -20,6 +20,9 @@ struct Case {
     what: String,
     exit: i32,
     expect: Vec<String>,
+    /// Words the first expected finding's message must contain: what the user reads.
+    #[serde(default)]
+    says: Option<String>,
 }
 
 fn cases() -> Vec<Case> {
@@ -124,7 +127,19 @@ fn every_hostile_file_gets_its_answer_with_a_place() {
             case.file,
             case.what
         );
-        assert_answers(&findings(&out), &case.expect, &case.file);
+        let found = findings(&out);
+        assert_answers(&found, &case.expect, &case.file);
+        if let (Some(says), Some(first)) = (&case.says, case.expect.first()) {
+            let code = first.split('@').next().unwrap_or_default();
+            assert!(
+                found.iter().any(|f| f["code"] == code
+                    && f["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains(says.as_str()))),
+                "{}: no {code} says {says:?}: {found:#?}",
+                case.file
+            );
+        }
         if took > worst.0 {
             worst = (took, case.file.clone());
         }
