@@ -91,14 +91,19 @@ fn assert_answers(found: &[serde_json::Value], expect: &[String], what: &str) {
             );
         }
     }
+    // "NB004", "NB004@7" (line) or "NB404@34:27" (line and column, counted in characters).
     for e in expect {
-        let (code, line) = match e.split_once('@') {
-            Some((c, l)) => (c, Some(l.parse::<u64>().unwrap())),
-            None => (e.as_str(), None),
-        };
-        let hit = found
-            .iter()
-            .any(|f| f["code"] == code && line.is_none_or(|l| f["line"].as_u64() == Some(l)));
+        let (code, place) = e.split_once('@').unwrap_or((e.as_str(), ""));
+        let mut place = place
+            .split(':')
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse::<u64>().unwrap());
+        let (line, column) = (place.next(), place.next());
+        let hit = found.iter().any(|f| {
+            f["code"] == code
+                && line.is_none_or(|l| f["line"].as_u64() == Some(l))
+                && column.is_none_or(|c| f["column"].as_u64() == Some(c))
+        });
         assert!(hit, "{what}: expected {e}, got {found:#?}");
     }
 }
@@ -289,6 +294,21 @@ impl Drop for Workspace {
     }
 }
 
+/// The docs promise YAML 1.1 scalars in text fields are kept as written, not turned into a
+/// boolean or a number.
+#[test]
+fn yaml11_scalars_in_text_fields_are_kept_as_written() {
+    use nianbao::plan::load_plan;
+    use nianbao::report::load_report;
+    use nianbao::source::SourceFile;
+    let (plan_src, _) = SourceFile::read(Path::new("plan/meili-ningxia.toml")).unwrap();
+    let plan = load_plan(&plan_src).0.unwrap();
+    let (src, _) = SourceFile::read(&Path::new(DIR).join("2026/yaml11-scalars.yaml")).unwrap();
+    let report = load_report(&src, &plan).0.expect("the report reads");
+    assert_eq!(report.summary, "no");
+    assert_eq!(report.contact.phone, "09515068120");
+}
+
 #[test]
 fn generated_hostile_inputs_get_clear_answers() {
     let ws = Workspace::new("generated");
@@ -354,6 +374,15 @@ fn no_command_panics_modifies_an_input_or_leaves_a_partial_output() {
         &["units"],
         &["templates"],
     ];
+    // The docs promise NB204 for the same unit's second file in a whole-year check.
+    let (year_check, _) = nianbao(&ws.0, &["check", "--format", "json"]);
+    assert!(
+        findings(&year_check).iter().any(|f| f["code"] == "NB204"
+            && f["file"]
+                .as_str()
+                .is_some_and(|m| m.ends_with("same-unit-copy.yaml"))),
+        "same-unit-copy.yaml is reported as the unit's second report"
+    );
     let mut worst = (Duration::ZERO, String::new());
     for args in runs {
         let (out, took) = nianbao(&ws.0, args);
@@ -372,6 +401,7 @@ fn no_command_panics_modifies_an_input_or_leaves_a_partial_output() {
         let received = ws.0.join("received.yaml");
         std::fs::copy(entry.path(), &received).unwrap();
         let bytes = std::fs::read(&received).unwrap();
+        let filed_before = ws.snapshot();
         let (out, _) = nianbao(&ws.0, &["intake", "received.yaml"]);
         assert_no_panic(&out, &format!("intake {}", entry.path().display()));
         assert_eq!(
@@ -379,6 +409,15 @@ fn no_command_panics_modifies_an_input_or_leaves_a_partial_output() {
             bytes,
             "intake modified its input"
         );
+        if !out.status.success() {
+            // A refused file stores nothing: no new file, no changed file, no history.
+            assert_eq!(
+                ws.snapshot(),
+                filed_before,
+                "refused intake of {} changed the reports",
+                entry.path().display()
+            );
+        }
     }
     let after = ws.snapshot();
     for (path, hash) in &before {
@@ -423,6 +462,16 @@ fn an_interrupted_compile_leaves_no_temporary_files_and_stale_ones_are_swept() {
     );
     let out = dir.join("out");
     std::fs::create_dir_all(&out).unwrap();
+    let inputs = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = std::fs::read_dir(dir.join("reports/2026"))
+            .unwrap()
+            .flatten()
+            .map(|e| (e.path(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let before = inputs(&dir);
     let temporary = |out: &Path| -> Vec<String> {
         std::fs::read_dir(out)
             .unwrap()
@@ -462,6 +511,10 @@ fn an_interrupted_compile_leaves_no_temporary_files_and_stale_ones_are_swept() {
     assert!(!status.success(), "an interrupted compile does not succeed");
     assert_eq!(temporary(&out), Vec::<String>::new(), "left after Ctrl-C");
     assert!(!out.join("report.md").exists(), "no half set of documents");
+    assert!(
+        inputs(&dir) == before,
+        "an interrupted compile changed an input"
+    );
 
     // A killed run's leftovers (its process is gone) are swept by the next run; a file of a
     // run that is still going (this test's own process) is left alone.

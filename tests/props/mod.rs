@@ -182,8 +182,22 @@ proptest! {
     }
 
     #[test]
-    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         pipeline(&bytes);
+    }
+
+    /// Random bytes mostly stop at decoding; YAML-ish fragments spliced into a real report
+    /// reach the parser and the field readers, which is where hand-typed slips land.
+    #[test]
+    fn fragments_spliced_into_a_report_reach_the_parser_and_never_panic(
+        which in 0usize..4,
+        at in any::<usize>(),
+        fragment in "[ -~\\p{Han}：“”‘’、，。\\n\\t\\r]{0,48}",
+    ) {
+        let text = String::from_utf8(sample(which)).unwrap();
+        let at = at_char_boundary(&text, at);
+        let spliced = format!("{}{fragment}{}", &text[..at], &text[at..]);
+        pipeline(spliced.as_bytes());
     }
 
     #[test]
