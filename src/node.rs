@@ -241,7 +241,8 @@ fn explain_yaml_error(reason: &str) -> String {
         // Rust debug text ("Depth { depth: 65 }") says nothing to a reader; leave it out.
         Some((_, zh)) if reason.contains('{') => zh.to_string(),
         Some((_, zh)) => format!("{zh}（{reason}）"),
-        None => reason.to_string(),
+        // A message no mapping knows still opens in Chinese; the parser's words follow.
+        None => format!("这里的写法不符合 YAML 格式（{reason}）"),
     }
 }
 
@@ -609,6 +610,7 @@ mod tests {
             assert!(explained.contains(chinese), "{reason} → {explained}");
         }
         assert!(!explain_yaml_error("budget breached: Depth { depth: 65 }").contains('{'));
+        assert!(explain_yaml_error("something new").starts_with("这里的写法不符合 YAML 格式"));
     }
 
     #[test]
