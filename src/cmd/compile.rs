@@ -64,15 +64,13 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()));
     let formats = dedup(&args.format);
     let existed = out_dir.exists();
-    // The data file is written from the context itself, before the context goes.
-    let json = if formats.iter().any(|f| f == "json") {
-        let bytes = context_json(&ctx)?;
-        Some(stage(&out_dir.join("context.json"), |out| {
-            Ok(out.write_all(&bytes)?)
-        }))
-    } else {
-        None
-    };
+    // The data file is made from the context itself, before the context goes; it is
+    // staged with the documents, after the template has rendered.
+    let json = formats
+        .iter()
+        .any(|f| f == "json")
+        .then(|| context_json(&ctx))
+        .transpose()?;
     // One rendering of the one template, read once into the document every format is
     // written from. Each stage lets go of the one before as soon as it has what it needs,
     // so the reports, the template's copy of them and the rendered text are never all
@@ -100,7 +98,11 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
             })
         })
         .collect();
-    results.extend(json);
+    results.extend(json.map(|bytes| {
+        stage(&out_dir.join("context.json"), |out| {
+            Ok(out.write_all(&bytes)?)
+        })
+    }));
     // Every writer has finished (or failed) here; a failure other than a missing browser
     // discards the whole set, temporary files included, before anything is renamed.
     let (done, failed): (Vec<_>, Vec<_>) = results.into_iter().partition(Result::is_ok);

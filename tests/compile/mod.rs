@@ -557,6 +557,33 @@ fn a_broken_template_names_its_file_and_line_and_writes_nothing() {
     assert!(!dir.exists(), "nothing is written when a template fails");
 }
 
+/// Regression: with `json` among the formats, a broken template left an empty output folder
+/// behind (the data file was staged before the template was rendered).
+#[test]
+fn a_broken_template_leaves_no_folder_even_with_json_requested() {
+    let out = Scratch::new("bad-template-json");
+    let templates = out.0.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("report.md"), "# 标题\n\n{{ meta.nope }}\n").unwrap();
+    let dir = out.0.join("doc");
+    let run = nianbao(
+        "tests/fixtures/compile",
+        &[
+            "--plan",
+            "../clean/plan",
+            "--templates",
+            templates.to_str().unwrap(),
+            "compile",
+            "--format",
+            "json,md",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.status.code(), Some(2));
+    assert!(!dir.exists(), "nothing is written when a template fails");
+}
+
 #[test]
 fn a_template_with_an_unknown_block_says_where_and_writes_nothing() {
     let out = Scratch::new("bad-marker");
