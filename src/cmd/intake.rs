@@ -81,7 +81,8 @@ fn intake_one(plan: &Plan, reports: &Path, file: &Path) -> Result<Outcome> {
         let history = history_path(&dir, &unit.id);
         write_atomic(&history, &previous)?;
         lines.push(format!("原报告已保存到 {}", display_path(&history)));
-        let old = SourceFile::read(&target)
+        // The bytes just kept in history, not a second read of the file.
+        let old = SourceFile::from_bytes(&target, &previous)
             .ok()
             .and_then(|(s, _)| load_report(&s, plan).0);
         lines.push(match old {

@@ -55,14 +55,11 @@ pub fn stage(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<()>) -> Re
             .with_context(|| format!("无法设置 {} 的权限", display_path(path)))?;
     }
     let mut w = std::io::BufWriter::new(tmp.as_file());
-    fill(&mut w).map_err(|e| match e.downcast_ref::<std::io::Error>() {
-        // A failed write names the file and why, never the template or the format.
-        Some(io) => anyhow::anyhow!("写入 {} 失败：{}", display_path(path), write_reason(io)),
-        None => e,
-    })?;
+    // A failed write names the file and why, never the template or the format.
     let failed = |e: std::io::Error| {
         anyhow::anyhow!("写入 {} 失败：{}", display_path(path), write_reason(&e))
     };
+    fill(&mut w).map_err(|e| e.downcast::<std::io::Error>().map_or_else(|e| e, failed))?;
     w.flush().map_err(failed)?;
     drop(w);
     tmp.as_file().sync_all().map_err(failed)?;

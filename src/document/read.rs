@@ -379,13 +379,18 @@ impl Reader {
     }
 
     fn plain_para(&mut self, p: Para) -> Block {
+        Block::Para(self.without_right(p))
+    }
+
+    /// A paragraph's inlines; a right-hand part is reported, since only the colophon has one.
+    fn without_right(&mut self, p: Para) -> Vec<Inline> {
         if p.right.is_some() {
             self.error(
                 p.line,
                 "`<span class=\"right\">` 只能用在版记（::: colophon）中",
             );
         }
-        Block::Para(p.inlines)
+        p.inlines
     }
 
     /// Reads parts into raw blocks, interpreting divs.
@@ -583,10 +588,8 @@ impl Reader {
         for raw in self.raws(&div.parts) {
             match raw {
                 Raw::Para(p) => {
-                    if p.right.is_some() {
-                        self.error(p.line, "`<span class=\"right\">` 只能用在版记中");
-                    }
-                    out.push(p.inlines)
+                    let inlines = self.without_right(p);
+                    out.push(inlines)
                 }
                 _ => {
                     self.error(div.line, "这个块中只能写段落");

@@ -325,35 +325,40 @@ fn libreoffice_prints_the_word_file_with_every_text_and_the_layout() {
     assert_eq!(lengths.iter().max(), Some(&28), "{lengths:?}");
 }
 
-/// Prints the sample with `nianbao compile --format pdf` once for the PDF tests.
-fn sample_pdf(out: &Scratch) -> Option<std::path::PathBuf> {
-    let browser = tools::chromium()?;
-    tools::poppler()?;
-    let run = nianbao(
-        ".",
-        &[
-            "compile",
-            "--date",
-            "2026-12-28",
-            "--format",
-            "html,pdf",
-            "--browser",
-            &browser,
-            "--out",
-            out.0.to_str().unwrap(),
-        ],
-    );
-    ok(&run);
-    Some(out.0.join("report.pdf"))
+/// The sample printed with `nianbao compile --format pdf`, once for all the PDF tests (in
+/// Cargo's temporary folder for tests); `None` when the tools are missing outside CI.
+fn sample_pdf() -> Option<&'static Path> {
+    static PDF: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    PDF.get_or_init(|| {
+        let browser = tools::chromium()?;
+        tools::poppler()?;
+        let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sample-pdf");
+        let run = nianbao(
+            ".",
+            &[
+                "compile",
+                "--date",
+                "2026-12-28",
+                "--format",
+                "html,pdf",
+                "--browser",
+                &browser,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        ok(&run);
+        Some(out.join("report.pdf"))
+    })
+    .as_deref()
 }
 
 #[test]
 fn the_pdf_is_a4_with_landscape_matrix_embedded_cjk_fonts_and_page_numbers_in_order() {
-    let out = Scratch::new("pdf");
-    let Some(pdf) = sample_pdf(&out) else {
+    let Some(pdf) = sample_pdf() else {
         return;
     };
-    let sizes = page_sizes(&pdf);
+    let sizes = page_sizes(pdf);
     assert!(sizes.len() >= 10, "only {} pages", sizes.len());
     assert_eq!(sizes[0], (594.96, 841.92), "A4 portrait");
     let landscape: Vec<usize> = (0..sizes.len())
@@ -367,7 +372,7 @@ fn the_pdf_is_a4_with_landscape_matrix_embedded_cjk_fonts_and_page_numbers_in_or
     // Every font is embedded and maps to Unicode (text can be searched and copied).
     // Chromium writes CFF-based CJK fonts (Noto CJK) as nameless Type 3 fonts, so the CJK
     // check is on the text itself: the body below is Chinese read back from the PDF.
-    let fonts = output(Command::new("pdffonts").arg(&pdf));
+    let fonts = output(Command::new("pdffonts").arg(pdf));
     let rows: Vec<Vec<&str>> = fonts
         .lines()
         .skip(2)
@@ -383,7 +388,7 @@ fn the_pdf_is_a4_with_landscape_matrix_embedded_cjk_fonts_and_page_numbers_in_or
         );
     }
 
-    let pages = pdf_pages(&pdf, false);
+    let pages = pdf_pages(pdf, false);
     let expected: Vec<Option<usize>> = (1..=pages.len()).map(Some).collect();
     assert_eq!(printed_page_numbers(&pages), expected);
     let body = pdf_body(&pages);
@@ -426,14 +431,13 @@ fn words(pdf: &Path, page: usize) -> Vec<(String, f64, f64, f64, f64)> {
 
 #[test]
 fn printed_tables_keep_titles_off_the_marks_and_unit_names_whole() {
-    let out = Scratch::new("pdf-tables");
-    let Some(pdf) = sample_pdf(&out) else {
+    let Some(pdf) = sample_pdf() else {
         return;
     };
-    let sizes = page_sizes(&pdf);
+    let sizes = page_sizes(pdf);
     let first_landscape = sizes.iter().position(|(w, h)| w > h).unwrap() + 1;
     // 附件2: every task title ends left of the first column of marks.
-    let w = words(&pdf, first_landscape);
+    let w = words(pdf, first_landscape);
     let top = w
         .iter()
         .find(|(t, ..)| t.starts_with("1.优化"))
@@ -454,7 +458,7 @@ fn printed_tables_keep_titles_off_the_marks_and_unit_names_whole() {
         }
     }
     // 附件4: unit names never break inside the name.
-    let pages = pdf_pages(&pdf, true);
+    let pages = pdf_pages(pdf, true);
     let projects = pages
         .iter()
         .rev()
@@ -478,7 +482,7 @@ fn printed_tables_keep_titles_off_the_marks_and_unit_names_whole() {
         .position(|p| p.contains("报送情况统计表"))
         .unwrap()
         + 1;
-    let (_, _, y0, _, y1) = words(&pdf, annex)
+    let (_, _, y0, _, y1) = words(pdf, annex)
         .into_iter()
         .find(|(t, ..)| t.contains("报送情况统计表"))
         .unwrap();
