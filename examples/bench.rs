@@ -96,7 +96,7 @@ fn stage(name: &str, dir: &Path) {
             let checked = check_reports(&plan, &files, Scope::WholeYear(2026));
             eprintln!("check {:?}", t.elapsed());
             let t = Instant::now();
-            let ctx = context::build(&plan, 2026, &checked.reports, None);
+            let ctx = context::build(&plan, 2026, &checked.reports, Default::default());
             eprintln!("context {:?}", t.elapsed());
             let templates = Templates::load(Path::new("/nonexistent")).unwrap();
             let t = Instant::now();

@@ -267,9 +267,21 @@ pub struct CompileArgs {
     /// 有单位未报送或分工任务未覆盖时拒绝汇编（退出码 1）
     #[arg(long)]
     pub strict: bool,
-    /// 落款（成文）日期 YYYY-MM-DD；不写则用 --today 或 SOURCE_DATE_EPOCH，都没有时留空待填
+    /// 落款（成文）日期 YYYY-MM-DD，也是报告的统计截止日；不写则用 --today 或 SOURCE_DATE_EPOCH，都没有时留空待填
     #[arg(long, value_name = "日期")]
     pub date: Option<String>,
+    /// 正文详略：summary（综合汇总，各单位原文收入附件汇编）或 full（正文逐一列出各单位进展，不另附汇编）
+    #[arg(long, value_enum, value_name = "详略", default_value = "summary")]
+    pub detail: DetailArg,
+}
+
+/// How much of the units' text the report body carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DetailArg {
+    /// 综合汇总：正文约十页，各单位原文收入附件
+    Summary,
+    /// 全文：正文逐一列出各单位的进展
+    Full,
 }
 
 /// Arguments of `templates`.

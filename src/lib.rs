@@ -14,6 +14,7 @@ macro_rules! say {
     }};
 }
 
+pub mod account;
 pub mod cli;
 pub mod cmd;
 pub mod compile;

@@ -1,8 +1,9 @@
 //! Where each reporting unit stands in a year: submitted or not, late or not, which
-//! assigned tasks it has covered. `status`, `missing`, `remind` and `compile` all read it.
+//! assigned tasks it has covered. [`crate::account`] builds the year's account on it.
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::coverage::UnitCoverage;
@@ -48,11 +49,24 @@ pub struct UnitProgress<'a> {
 }
 
 impl UnitProgress<'_> {
-    /// Entries with the given status.
+    /// Covered entries with the given status (placeholders and blanks have no status).
     pub fn count(&self, status: Status) -> usize {
         self.report
-            .map(|r| r.entries.iter().filter(|e| e.status == status).count())
+            .map(|r| {
+                r.entries
+                    .iter()
+                    .filter(|e| e.status == status && e.is_covered())
+                    .count()
+            })
             .unwrap_or(0)
+    }
+
+    /// Whether the report is dated after a cut-off (never without one).
+    pub fn after(&self, cutoff: Option<NaiveDate>) -> bool {
+        match (self.report.and_then(|r| r.submitted), cutoff) {
+            (Some(s), Some(c)) => s > c,
+            _ => false,
+        }
     }
 
     /// The submission date as 2026-12-20, or empty when there is none.

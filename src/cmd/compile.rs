@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::Outcome;
-use crate::cli::{CompileArgs, Global};
-use crate::compile::context::{self, Context};
+use crate::cli::{CompileArgs, DetailArg, Global};
+use crate::compile::context::{self, Context, Detail, Settings};
 use crate::compile::output::{Staged, stage};
 use crate::compile::template::Templates;
 use crate::diag::{Code, Diagnostic};
@@ -44,7 +44,14 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         ..
     } = loaded;
 
-    let ctx = context::build(&plan, year, &reports, date);
+    let settings = Settings {
+        date,
+        detail: match args.detail {
+            DetailArg::Summary => Detail::Summary,
+            DetailArg::Full => Detail::Full,
+        },
+    };
+    let ctx = context::build(&plan, year, &reports, settings);
     let gaps = gap_summary(&ctx, &diags);
     if args.strict
         && (ctx.overview.missing > 0 || ctx.overview.pairs_covered < ctx.overview.pairs_assigned)
@@ -189,6 +196,20 @@ fn gap_summary(ctx: &Context, diags: &[Diagnostic]) -> String {
     let uncovered = ctx.overview.pairs_assigned - ctx.overview.pairs_covered;
     let warnings = diags.iter().filter(|d| d.code == Code::FileName).count();
     let mut parts = Vec::new();
+    if !ctx.overview.after_cutoff.is_empty() {
+        let dated: Vec<String> = ctx
+            .overview
+            .after_cutoff
+            .iter()
+            .map(|d| format!("{}（{}）", d.unit, d.date_cn))
+            .collect();
+        parts.push(format!(
+            "{} 份报告的报送日期晚于落款日期{}：{}",
+            dated.len(),
+            ctx.meta.as_of_cn,
+            dated.join("、")
+        ));
+    }
     if ctx.overview.missing > 0 {
         let names: Vec<&str> = ctx.missing.iter().map(|u| u.unit.as_str()).collect();
         parts.push(format!(

@@ -8,11 +8,12 @@ use comfy_table::Color;
 use serde::Serialize;
 
 use crate::Outcome;
+use crate::account::{Tally, YearAccount};
 use crate::cli::{Global, StatusArgs, TableFormat};
 use crate::cmd::{colored, table};
 use crate::compile::numerals::cn_date;
 use crate::plan::UnitKind;
-use crate::progress::{Submission, UnitProgress, progress};
+use crate::progress::{Submission, UnitProgress};
 use crate::report::Status;
 use crate::year::{Year, today};
 
@@ -44,6 +45,10 @@ struct Summary<'a> {
     late: usize,
     pairs_covered: usize,
     pairs_assigned: usize,
+    /// Covered share of assigned pairs, e.g. "89.8".
+    coverage_percent: String,
+    /// Covered assigned entries by status; adds up to `pairs_covered`.
+    by_status: Tally,
     units: Vec<Row<'a>>,
 }
 
@@ -87,21 +92,22 @@ pub fn deadline_sentence(deadline: Option<NaiveDate>, today: NaiveDate) -> Strin
 pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
     let year = Year::load(global)?;
     let today = today(global)?;
-    let standing = progress(&year.plan, year.year, &year.reports);
-    let deadline = year.plan.deadline(year.year);
+    let account = YearAccount::of(&year.plan, year.year, &year.reports, None);
+    let standing = &account.units;
+    let totals = &account.totals;
+    let deadline = account.deadline;
     let summary = Summary {
         year: year.year,
         today,
         deadline,
         days_left: deadline.map(|d| (d - today).num_days()),
-        received: standing.iter().filter(|p| p.report.is_some()).count(),
-        expected: standing.len(),
-        late: standing
-            .iter()
-            .filter(|p| p.submission == Submission::Late)
-            .count(),
-        pairs_covered: standing.iter().map(|p| p.coverage.covered()).sum(),
-        pairs_assigned: standing.iter().map(|p| p.coverage.assigned.len()).sum(),
+        received: totals.received,
+        expected: totals.expected,
+        late: totals.late,
+        pairs_covered: totals.pairs_covered,
+        pairs_assigned: totals.pairs_assigned,
+        coverage_percent: totals.coverage_percent(),
+        by_status: totals.by_status,
         units: standing.iter().map(|p| row(&year, p)).collect(),
     };
     let mut out = std::io::stdout().lock();
@@ -145,7 +151,7 @@ pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
             }
             w.flush()?;
         }
-        TableFormat::Table => print_table(&mut out, &year, &standing, &summary)?,
+        TableFormat::Table => print_table(&mut out, &year, standing, &summary)?,
     }
     Ok(Outcome::Clean)
 }
@@ -200,19 +206,15 @@ fn print_table(
         }
         writeln!(out, "{t}\n")?;
     }
-    let percent = if summary.pairs_assigned == 0 {
-        0.0
-    } else {
-        100.0 * summary.pairs_covered as f64 / summary.pairs_assigned as f64
-    };
     writeln!(
         out,
-        "已收到 {}/{} 份报告（其中逾期 {} 份）；分工任务覆盖 {}/{} 项次（{percent:.1}%）",
+        "已收到 {}/{} 份报告（其中逾期 {} 份）；分工任务覆盖 {}/{} 项次（{}%）",
         summary.received,
         summary.expected,
         summary.late,
         summary.pairs_covered,
-        summary.pairs_assigned
+        summary.pairs_assigned,
+        summary.coverage_percent
     )?;
     writeln!(
         out,

@@ -1,43 +1,69 @@
 //! The one value templates see: every number, grouping and text of the consolidated report,
-//! computed here so that templates hold only wording and layout.
+//! arranged here so that templates hold only wording and layout. The numbers come from the
+//! year's account ([`crate::account`]), the texts from the reports, placeholders left out.
 //!
 //! `nianbao compile --format json` writes exactly this value.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::compile::numerals::{cn_date, cn_numeral, deadline_words};
-use crate::coverage::{TaskState, UnitCoverage};
-use crate::plan::{Plan, Role, Task, Unit, UnitKind};
-use crate::progress::progress;
-use crate::report::{Entry, FigureValue, Report, Status};
+use crate::account::{GapReason, Tally, TaskAccount, TaskEntry, YearAccount};
+use crate::compile::numerals::{cn_date, cn_date_in, cn_numeral, deadline_words};
+use crate::plan::{Plan, Role, Unit, UnitKind};
+use crate::progress::UnitProgress;
+use crate::report::{Figure, FigureValue, Report, Status, is_real_text, real_items};
+
+/// How much of the units' text the body carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Detail {
+    /// A consolidated body; every unit's account in the 汇编 annex.
+    #[default]
+    Summary,
+    /// Every unit's account in the body, and no 汇编 annex.
+    Full,
+}
+
+/// What the context is built with besides the plan and the reports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// The signing date, which is also the cut-off; none leaves a blank to fill by hand.
+    pub date: Option<NaiveDate>,
+    /// How much text the body carries.
+    pub detail: Detail,
+}
 
 /// Everything the report templates can use.
 #[derive(Debug, Serialize)]
 pub struct Context<'a> {
     /// Titles, recipients, dates, phase.
     pub meta: Meta,
-    /// 一、总体情况: the numbers.
+    /// The numerals of the body's parts (一、二、…), which shift when a part is left out.
+    pub outline: Outline,
+    /// The labels of the annexes present (附件1 …), for the body's pointers.
+    pub annexes: AnnexLabels,
+    /// 总体情况: the numbers.
     pub overview: Overview,
-    /// 二、重点任务推进情况: sections with their tasks and accounts.
+    /// 重点任务推进情况: sections with their tasks.
     pub sections: Vec<SectionCtx<'a>>,
-    /// 三、存在的问题, by unit.
-    pub problems: Vec<UnitTexts>,
-    /// 四、下一步工作打算, by unit.
-    pub next_year: Vec<UnitTexts>,
-    /// 附件1: one row per reporting unit.
+    /// 存在的问题: by task, then the units' general ones.
+    pub problems: Concerns,
+    /// 下一步工作打算: by task, then the units' general plans for next year.
+    pub next_steps: Concerns,
+    /// 报送情况统计表: one row per reporting unit.
     pub submissions: Vec<SubmissionRow>,
-    /// 附件2: the task × unit coverage matrix.
+    /// 任务—单位覆盖矩阵.
     pub matrix: Matrix,
-    /// 附件3: missing and late units.
+    /// Units with no report.
     pub missing: Vec<UnitRef>,
-    /// 附件3: late units with their dates.
+    /// Units whose report came after the deadline.
     pub late: Vec<SubmissionRow>,
-    /// 附件4: major projects reported.
+    /// 重大工程进展表.
     pub projects: Vec<ProjectRow>,
+    /// 各地区各部门工作概况: every received report's summary and general texts.
+    pub summaries: Vec<UnitSummary<'a>>,
 }
 
 /// Titles, recipients and dates.
@@ -59,12 +85,24 @@ pub struct Meta {
     pub to: String,
     /// The body units report to under the plan's reporting rule.
     pub reports_to: String,
+    /// The plan's reporting rule in its own words; empty when the plan omits it.
+    pub reporting_rule: String,
     /// The consolidated report's own copy list (抄送); empty unless the plan sets it.
     pub cc: Vec<String>,
     /// Who signs the consolidated report (署名).
     pub signer: String,
     /// 印发机关 in the 版记.
     pub printed_by: String,
+    /// 发文机关标志; empty: none.
+    pub mark: String,
+    /// 发文字号; empty: none.
+    pub number: String,
+    /// 签发人; empty: none.
+    pub sign_off: String,
+    /// 附注: contact person; empty: no 附注.
+    pub contact: String,
+    /// 附注: telephone.
+    pub phone: String,
     /// The yearly deadline in words, e.g. 12月底前.
     pub deadline_words: String,
     /// Signature date as 2026年12月25日, or empty when no date was given.
@@ -73,6 +111,13 @@ pub struct Meta {
     pub date_iso: String,
     /// The year's deadline as 2026年12月31日.
     pub deadline_cn: String,
+    /// The date the figures stand at, as 12月28日 (the year added when it is not the report
+    /// year): the signing date, else the latest submission; empty when neither exists.
+    pub as_of_cn: String,
+    /// Whether `as_of_cn` is the signing date (a cut-off) rather than the latest submission.
+    pub as_of_is_cutoff: bool,
+    /// `summary` or `full`: how much of the units' text the body carries.
+    pub detail: Detail,
     /// The plan phase the year falls in.
     pub phase: Option<PhaseCtx>,
 }
@@ -92,6 +137,39 @@ pub struct PhaseCtx {
     pub year_in_phase: i32,
 }
 
+/// The numerals of the body's parts. A part the data leaves out has none, and the parts
+/// after it move up.
+#[derive(Debug, Serialize)]
+pub struct Outline {
+    /// 总体情况.
+    pub overview: String,
+    /// 主要目标指标完成情况: only when the plan defines indicators (none do yet).
+    pub indicators: Option<String>,
+    /// 重点任务推进情况.
+    pub tasks: String,
+    /// 存在的问题.
+    pub problems: String,
+    /// 下一步工作打算.
+    pub next_steps: String,
+}
+
+/// The label of each annex present, in the order they are attached.
+#[derive(Debug, Serialize)]
+pub struct AnnexLabels {
+    /// 报送情况统计表.
+    pub submissions: String,
+    /// 任务—单位覆盖矩阵.
+    pub matrix: String,
+    /// 未报送和逾期报送单位名单.
+    pub missing: String,
+    /// 重大工程进展表.
+    pub projects: String,
+    /// 各地区各部门重点任务进展汇编; none with `--detail full`, where the body holds it.
+    pub compendium: Option<String>,
+    /// 各地区各部门工作概况.
+    pub summaries: String,
+}
+
 /// The overall numbers.
 #[derive(Debug, Serialize)]
 pub struct Overview {
@@ -105,29 +183,98 @@ pub struct Overview {
     pub late: usize,
     /// Not received.
     pub missing: usize,
-    /// Unit × task pairs assigned by the plan.
+    /// Received on or before the signing date (all received without one).
+    pub received_by_cutoff: usize,
+    /// Units whose report is dated after the signing date, with that date.
+    pub after_cutoff: Vec<DatedUnit>,
+    /// Units whose report came after the deadline but by the signing date.
+    pub late_by_cutoff: Vec<DatedUnit>,
+    /// Units missing at the signing date: no report, or one dated after it.
+    pub missing_at_cutoff: usize,
+    /// Unit × task pairs assigned by the plan (项次).
     pub pairs_assigned: usize,
-    /// Of those, covered by real progress text.
+    /// Of those, accounted for by real progress text or 不涉及 with a reason.
     pub pairs_covered: usize,
-    /// Covered share as a percentage with one decimal, e.g. "93.2".
+    /// Covered share as a percentage with one decimal, e.g. "89.4".
     pub coverage_percent: String,
-    /// Entries by status, in display order, with counts.
+    /// Covered assigned pairs by status, every status in display order; adds up to
+    /// `pairs_covered`.
     pub status_counts: Vec<StatusCount>,
-    /// Entries for tasks outside a unit's assignment.
+    /// Assigned pairs without an account, by reason; adds up to the uncovered pairs.
+    pub gap_counts: Vec<GapCount>,
+    /// Assigned pairs without an account.
+    pub pairs_uncovered: usize,
+    /// Covered entries for tasks outside a unit's assignment (协同).
     pub extra_entries: usize,
-    /// Number of tasks in the plan.
+    /// Tasks in the plan (项).
     pub tasks: usize,
-    /// Number of sections in the plan.
+    /// Sections in the plan.
     pub sections: usize,
+    /// Tasks by overall status, section by section, and a total row.
+    pub by_section: Vec<SectionStatus>,
+    /// Tasks that some unit reports behind or not started, with those units.
+    pub lagging: Vec<LaggingTask>,
 }
 
-/// A status and how many entries have it.
+/// A unit named with a date.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatedUnit {
+    /// Short name.
+    pub unit: String,
+    /// The date in Chinese, e.g. 12月29日 or 2027年1月6日.
+    pub date_cn: String,
+    /// Days after the deadline, 0 if on time.
+    pub days_late: i64,
+}
+
+/// A status and how many have it.
 #[derive(Debug, Serialize)]
 pub struct StatusCount {
     /// 已完成, 按计划推进, …
     pub status: &'static str,
-    /// Number of entries.
+    /// How many.
     pub count: usize,
+}
+
+/// A gap reason and how many pairs have it.
+#[derive(Debug, Serialize)]
+pub struct GapCount {
+    /// 未报送, 未填报 or 未填写实质内容.
+    pub reason: &'static str,
+    /// How many pairs.
+    pub count: usize,
+}
+
+/// One row of the status picture: a section's tasks by overall status.
+#[derive(Debug, Serialize)]
+pub struct SectionStatus {
+    /// Section title, or 合计 for the total row.
+    pub title: String,
+    /// Tasks in the section.
+    pub tasks: usize,
+    /// Tasks done.
+    pub done: usize,
+    /// Tasks on track.
+    pub on_track: usize,
+    /// Tasks behind.
+    pub behind: usize,
+    /// Tasks not started.
+    pub not_started: usize,
+    /// Tasks no unit has reported on.
+    pub unreported: usize,
+}
+
+/// A task some unit reports behind or not started.
+#[derive(Debug, Serialize)]
+pub struct LaggingTask {
+    /// Task number.
+    pub number: u32,
+    /// Title.
+    pub title: String,
+    /// Units reporting it behind.
+    pub behind: Vec<String>,
+    /// Units reporting it not started.
+    pub not_started: Vec<String>,
 }
 
 /// A section with its tasks.
@@ -143,7 +290,7 @@ pub struct SectionCtx<'a> {
     pub tasks: Vec<TaskCtx<'a>>,
 }
 
-/// A task with every unit's account.
+/// A task: its overall picture for the body and every account for the annex.
 #[derive(Debug, Serialize)]
 pub struct TaskCtx<'a> {
     /// Task number.
@@ -152,20 +299,32 @@ pub struct TaskCtx<'a> {
     pub title: String,
     /// Full text from the plan.
     pub text: String,
-    /// Overall status across accounts (see [`overall_status`]).
+    /// Overall status, or 尚无进展报告 when no unit has accounted for it.
     pub status: &'static str,
     /// Lead unit's short name.
     pub lead: String,
     /// Participating units' short names.
     pub participants: Vec<String>,
-    /// Accounts: lead first, then participants, then regions, then others.
+    /// Units that have accounted for the task (entries, 项次).
+    pub reported: usize,
+    /// Those accounts by status, only the statuses present.
+    pub tally: Vec<StatusCount>,
+    /// The lead unit's account, if it has given one.
+    pub lead_account: Option<Account<'a>>,
+    /// Figures reported by units whose account the body does not quote, with the unit.
+    pub other_figures: Vec<AttributedFigure>,
+    /// Accounts other than the lead's reporting the task behind or not started.
+    pub lagging: Vec<Account<'a>>,
+    /// Assigned units with no account, grouped by reason.
+    pub gaps: Vec<GapGroup>,
+    /// Accounts not quoted in the body's summary (all but the lead's and the lagging).
+    pub others: usize,
+    /// Every account: lead, participants, regions, then units outside the assignment.
     pub accounts: Vec<Account<'a>>,
-    /// Assigned units with nothing usable on this task.
-    pub gaps: Vec<Gap>,
 }
 
-/// One unit's account of one task.
-#[derive(Debug, Serialize)]
+/// One unit's account of one task, its texts in full and placeholders left out.
+#[derive(Debug, Clone, Serialize)]
 pub struct Account<'a> {
     /// Short name, used for attribution.
     pub unit: &'a str,
@@ -175,38 +334,86 @@ pub struct Account<'a> {
     pub role: &'static str,
     /// Status label.
     pub status: &'static str,
-    /// Progress text (borrowed from the report: the largest text is never copied).
+    /// Progress text (borrowed from the report: the largest text is never copied); empty
+    /// for 不涉及.
     pub progress: &'a str,
     /// Measures.
-    pub measures: &'a [String],
-    /// Figures as display text, e.g. "再生水利用量 1.42 亿立方米".
+    pub measures: Vec<&'a str>,
+    /// Figures as display text, e.g. "再生水利用量1.42亿立方米".
     pub figures: Vec<String>,
     /// Problems on this task.
-    pub problems: &'a [String],
+    pub problems: Vec<&'a str>,
     /// Next steps on this task.
-    pub next_steps: &'a [String],
+    pub next_steps: Vec<&'a str>,
     /// Why the task does not apply (status 不涉及).
     pub reason: Option<&'a str>,
 }
 
-/// An assigned unit that has not accounted for a task.
+/// A figure with the unit that reported it.
 #[derive(Debug, Serialize)]
-pub struct Gap {
-    /// Short name.
+pub struct AttributedFigure {
+    /// Display text, e.g. "PM2.5年均浓度31微克/立方米".
+    pub text: String,
+    /// Short name of the unit.
     pub unit: String,
-    /// 牵头, 参与 or 属地落实.
-    pub role: &'static str,
-    /// 未报送 (no report), 未填报 (report without this task) or 未填写进展 (placeholder).
-    pub reason: &'static str,
 }
 
-/// Texts attributed to a unit.
+/// Assigned units without an account of a task, for one reason.
 #[derive(Debug, Serialize)]
-pub struct UnitTexts {
-    /// Short name.
-    pub unit: String,
-    /// The texts, unit-level first, then per task with the task number in front.
-    pub items: Vec<String>,
+pub struct GapGroup {
+    /// 未报送, 未填报 or 未填写实质内容.
+    pub reason: &'static str,
+    /// Short names.
+    pub units: Vec<String>,
+}
+
+/// Problems or next steps: by section and task, then the units' general ones.
+#[derive(Debug, Serialize)]
+pub struct Concerns {
+    /// Sections with task-level items, in plan order; sections without items left out.
+    pub sections: Vec<SectionConcerns>,
+    /// The units' general items, by unit kind.
+    pub general: Vec<KindConcerns>,
+}
+
+/// Task-level items of one section.
+#[derive(Debug, Serialize)]
+pub struct SectionConcerns {
+    /// Chinese numeral of the section.
+    pub numeral: String,
+    /// Section title.
+    pub title: String,
+    /// Tasks with items.
+    pub tasks: Vec<TaskConcerns>,
+}
+
+/// Items on one task.
+#[derive(Debug, Serialize)]
+pub struct TaskConcerns {
+    /// Task number.
+    pub number: u32,
+    /// Task title.
+    pub title: String,
+    /// Items, identical ones merged.
+    pub items: Vec<Item>,
+}
+
+/// General items of one kind of unit.
+#[derive(Debug, Serialize)]
+pub struct KindConcerns {
+    /// Kind label, e.g. 自治区部门.
+    pub kind: String,
+    /// Items, identical ones merged.
+    pub items: Vec<Item>,
+}
+
+/// A text and the units that gave it.
+#[derive(Debug, Serialize)]
+pub struct Item {
+    /// The text, without closing punctuation (the template adds its own).
+    pub text: String,
+    /// Short names of the units, in plan order.
+    pub units: Vec<String>,
 }
 
 /// A unit named in a list.
@@ -231,6 +438,8 @@ pub struct SubmissionRow {
     pub state: &'static str,
     /// Submission date (2026-12-20) or empty.
     pub date: String,
+    /// Submission date as 12月20日 (with the year when it is not the report year), or empty.
+    pub date_cn: String,
     /// Days after the deadline, 0 if on time.
     pub days_late: i64,
     /// Assigned tasks covered.
@@ -289,28 +498,25 @@ pub struct ProjectRow {
     pub state: &'static str,
 }
 
-/// The overall status of a task from its accounts: 滞后 if any is behind, 已完成 if all are
-/// done, 未启动 if none has started, 未报送 with no accounts, otherwise 按计划推进.
-pub fn overall_status(statuses: &[Status]) -> &'static str {
-    let active: Vec<Status> = statuses
-        .iter()
-        .copied()
-        .filter(|s| *s != Status::NotApplicable)
-        .collect();
-    if active.is_empty() {
-        "未报送"
-    } else if active.contains(&Status::Behind) {
-        Status::Behind.label()
-    } else if active.iter().all(|s| *s == Status::Done) {
-        Status::Done.label()
-    } else if active.iter().all(|s| *s == Status::NotStarted) {
-        Status::NotStarted.label()
-    } else {
-        Status::OnTrack.label()
-    }
+/// A received report's general texts: summary, problems, plans for next year.
+#[derive(Debug, Serialize)]
+pub struct UnitSummary<'a> {
+    /// Short name.
+    pub unit: &'a str,
+    /// Full name.
+    pub unit_name: &'a str,
+    /// The summary; empty when it holds no real text.
+    pub summary: &'a str,
+    /// General problems.
+    pub problems: Vec<&'a str>,
+    /// Plans for next year.
+    pub next_year: Vec<&'a str>,
 }
 
-fn figure_text(f: &crate::report::Figure) -> String {
+/// What a task is called when no unit has accounted for it.
+const UNREPORTED: &str = "尚无进展报告";
+
+fn figure_text(f: &Figure) -> String {
     let value = match &f.value {
         FigureValue::Number(n) => format_number(*n),
         FigureValue::Text(t) => t.clone(),
@@ -330,97 +536,66 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
-fn account<'a>(unit: &'a Unit, role: &'static str, e: &'a Entry) -> Account<'a> {
+fn account<'a>(e: &TaskEntry<'a>) -> Account<'a> {
+    let entry = e.entry;
+    let na = entry.status == Status::NotApplicable;
     Account {
-        unit: &unit.short,
-        unit_name: &unit.name,
-        role,
-        status: e.status.label(),
-        progress: e.progress.trim(),
-        measures: &e.measures,
-        figures: e.figures.iter().map(figure_text).collect(),
-        problems: &e.problems,
-        next_steps: &e.next_steps,
-        reason: e.reason.as_deref(),
+        unit: &e.unit.short,
+        unit_name: &e.unit.name,
+        role: e.role_label(),
+        status: entry.status.label(),
+        progress: if na || !is_real_text(&entry.progress) {
+            ""
+        } else {
+            entry.progress.trim()
+        },
+        measures: real_items(&entry.measures).collect(),
+        figures: entry.figures.iter().map(figure_text).collect(),
+        problems: real_items(&entry.problems).collect(),
+        next_steps: real_items(&entry.next_steps).collect(),
+        reason: entry
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| na && is_real_text(r)),
     }
 }
 
+fn status_counts(t: &Tally, all: bool) -> Vec<StatusCount> {
+    t.counts()
+        .filter(|(_, n)| all || *n > 0)
+        .map(|(s, count)| StatusCount {
+            status: s.label(),
+            count,
+        })
+        .collect()
+}
+
 /// Builds the context for a year. `reports` holds at most one report per unit (as `check`
-/// leaves them); `date` is the signature date, if any.
+/// leaves them).
 pub fn build<'a>(
     plan: &'a Plan,
     year: i32,
     reports: &'a [Report],
-    date: Option<NaiveDate>,
+    settings: Settings,
 ) -> Context<'a> {
-    let by_unit: HashMap<&str, &Report> = reports.iter().map(|r| (r.unit.as_str(), r)).collect();
-    let standing = progress(plan, year, reports);
-    let units: Vec<&Unit> = standing.iter().map(|p| p.unit).collect();
-    let coverage: HashMap<&str, &UnitCoverage> = standing
+    let acc = YearAccount::of(plan, year, reports, settings.date);
+    let units: Vec<&Unit> = acc.units.iter().map(|p| p.unit).collect();
+    let kind = |u: &Unit| plan.kinds.of(u.kind).to_string();
+
+    let submissions: Vec<SubmissionRow> = acc
+        .units
         .iter()
-        .map(|p| (p.unit.id.as_str(), &p.coverage))
+        .map(|p| submission_row(plan, year, p))
         .collect();
-    let deadline = plan.deadline(year);
+    let overview = overview(plan, &acc);
 
-    let submissions: Vec<SubmissionRow> = standing
-        .iter()
-        .map(|p| SubmissionRow {
-            unit: p.unit.short.clone(),
-            kind: plan.kinds.of(p.unit.kind).to_string(),
-            state: p.submission.label(),
-            date: p.date(),
-            days_late: p.days_late,
-            covered: p.coverage.covered(),
-            assigned: p.coverage.assigned.len(),
-        })
-        .collect();
-
-    let mut status_counts: HashMap<Status, usize> = HashMap::new();
-    for r in reports {
-        for e in &r.entries {
-            *status_counts.entry(e.status).or_default() += 1;
-        }
-    }
-    let pairs_assigned: usize = coverage.values().map(|c| c.assigned.len()).sum();
-    let pairs_covered: usize = coverage.values().map(|c| c.covered()).sum();
-    let late = submissions.iter().filter(|s| s.state == "逾期报送").count();
-    let overview = Overview {
-        expected: units.len(),
-        received: by_unit.len(),
-        on_time: by_unit.len() - late,
-        late,
-        missing: units.len() - by_unit.len(),
-        pairs_assigned,
-        pairs_covered,
-        coverage_percent: if pairs_assigned == 0 {
-            "0.0".to_string()
-        } else {
-            format!(
-                "{:.1}",
-                100.0 * pairs_covered as f64 / pairs_assigned as f64
-            )
-        },
-        status_counts: Status::ALL
-            .iter()
-            .map(|s| StatusCount {
-                status: s.label(),
-                count: status_counts.get(s).copied().unwrap_or(0),
-            })
-            .collect(),
-        extra_entries: coverage.values().map(|c| c.extra.len()).sum(),
-        tasks: plan.tasks.len(),
-        sections: plan.sections.len(),
-    };
-
-    // Each task's accounts are independent of the others: build them in parallel.
-    let mut by_section: HashMap<u32, Vec<TaskCtx<'a>>> = HashMap::new();
-    let task_ctxs: Vec<(u32, TaskCtx<'a>)> = plan
-        .tasks
-        .par_iter()
-        .map(|t| (t.section, task_ctx(plan, t, &units, &by_unit)))
-        .collect();
-    for (section, t) in task_ctxs {
-        by_section.entry(section).or_default().push(t);
+    let mut tasks_by_section: HashMap<u32, Vec<TaskCtx<'a>>> = HashMap::new();
+    for t in &acc.tasks {
+        tasks_by_section
+            .entry(t.task.section)
+            .or_default()
+            .push(task_ctx(plan, t));
     }
     let sections = plan
         .sections
@@ -429,30 +604,381 @@ pub fn build<'a>(
             number: s.number,
             numeral: cn_numeral(s.number),
             title: s.title.clone(),
-            tasks: by_section.remove(&s.number).unwrap_or_default(),
+            tasks: tasks_by_section.remove(&s.number).unwrap_or_default(),
         })
         .collect();
 
-    let texts = |pick: fn(&Report) -> Vec<String>, per_task: fn(&Entry) -> &Vec<String>| {
-        units
-            .iter()
-            .filter_map(|u| {
-                let r = by_unit.get(u.id.as_str())?;
-                let mut items = pick(r);
-                for e in &r.entries {
-                    items.extend(per_task(e).iter().map(|t| format!("（任务{}）{t}", e.task)));
-                }
-                (!items.is_empty()).then(|| UnitTexts {
+    let received: Vec<(&Unit, &Report)> = acc
+        .units
+        .iter()
+        .filter_map(|p| Some((p.unit, p.report?)))
+        .collect();
+    let problems = concerns(
+        plan,
+        &acc,
+        |e| &e.problems,
+        &received,
+        |r: &Report| &r.problems,
+    );
+    let next_steps = concerns(
+        plan,
+        &acc,
+        |e| &e.next_steps,
+        &received,
+        |r: &Report| &r.next_year,
+    );
+
+    let matrix = matrix(plan, &acc, &units);
+
+    let missing = acc
+        .missing()
+        .map(|p| UnitRef {
+            unit: p.unit.short.clone(),
+            unit_name: p.unit.name.clone(),
+            kind: kind(p.unit),
+        })
+        .collect();
+    let late = submissions
+        .iter()
+        .filter(|s| s.days_late > 0)
+        .cloned()
+        .collect();
+    let projects = received
+        .iter()
+        .flat_map(|(u, r)| {
+            r.projects
+                .iter()
+                .filter(|p| is_real_text(&p.name))
+                .map(|p| ProjectRow {
                     unit: u.short.clone(),
+                    name: p.name.trim().to_string(),
+                    task: p.task,
+                    investment: p.investment.map(format_number).unwrap_or_default(),
+                    state: p.state.label(),
+                })
+        })
+        .collect();
+    let summaries = received
+        .iter()
+        .map(|(u, r)| UnitSummary {
+            unit: &u.short,
+            unit_name: &u.name,
+            summary: if is_real_text(&r.summary) {
+                r.summary.trim()
+            } else {
+                ""
+            },
+            problems: real_items(&r.problems).collect(),
+            next_year: real_items(&r.next_year).collect(),
+        })
+        .filter(|s| !(s.summary.is_empty() && s.problems.is_empty() && s.next_year.is_empty()))
+        .collect();
+
+    let meta = meta(plan, year, &acc, settings);
+    let outline = Outline {
+        overview: cn_numeral(1),
+        indicators: None,
+        tasks: cn_numeral(2),
+        problems: cn_numeral(3),
+        next_steps: cn_numeral(4),
+    };
+    let labels: Vec<String> = (1..=6).map(|n| format!("附件{n}")).collect();
+    let full = settings.detail == Detail::Full;
+    let annexes = AnnexLabels {
+        submissions: labels[0].clone(),
+        matrix: labels[1].clone(),
+        missing: labels[2].clone(),
+        projects: labels[3].clone(),
+        compendium: (!full).then(|| labels[4].clone()),
+        summaries: labels[if full { 4 } else { 5 }].clone(),
+    };
+
+    Context {
+        meta,
+        outline,
+        annexes,
+        overview,
+        sections,
+        problems,
+        next_steps,
+        submissions,
+        matrix,
+        missing,
+        late,
+        projects,
+        summaries,
+    }
+}
+
+fn submission_row(plan: &Plan, year: i32, p: &UnitProgress) -> SubmissionRow {
+    let submitted = p.report.and_then(|r| r.submitted);
+    SubmissionRow {
+        unit: p.unit.short.clone(),
+        kind: plan.kinds.of(p.unit.kind).to_string(),
+        state: p.submission.label(),
+        date: p.date(),
+        date_cn: submitted.map(|d| cn_date_in(d, year)).unwrap_or_default(),
+        days_late: p.days_late,
+        covered: p.coverage.covered(),
+        assigned: p.coverage.assigned.len(),
+    }
+}
+
+fn overview(plan: &Plan, acc: &YearAccount) -> Overview {
+    let t = &acc.totals;
+    let dated = |p: &UnitProgress| DatedUnit {
+        unit: p.unit.short.clone(),
+        date_cn: p
+            .report
+            .and_then(|r| r.submitted)
+            .map(|d| cn_date_in(d, acc.year))
+            .unwrap_or_default(),
+        days_late: p.days_late,
+    };
+    let after_cutoff: Vec<DatedUnit> = acc.after_cutoff().map(dated).collect();
+    let late_by_cutoff: Vec<DatedUnit> = acc
+        .units
+        .iter()
+        .filter(|p| p.days_late > 0 && !p.after(acc.cutoff))
+        .map(dated)
+        .collect();
+    let mut by_section: Vec<SectionStatus> = plan
+        .sections
+        .iter()
+        .map(|s| SectionStatus {
+            title: s.title.clone(),
+            tasks: 0,
+            done: 0,
+            on_track: 0,
+            behind: 0,
+            not_started: 0,
+            unreported: 0,
+        })
+        .collect();
+    let mut total = SectionStatus {
+        title: "合计".to_string(),
+        tasks: 0,
+        done: 0,
+        on_track: 0,
+        behind: 0,
+        not_started: 0,
+        unreported: 0,
+    };
+    let mut lagging = Vec::new();
+    for task in &acc.tasks {
+        let row = plan
+            .sections
+            .iter()
+            .position(|s| s.number == task.task.section);
+        for r in row
+            .and_then(|i| by_section.get_mut(i))
+            .into_iter()
+            .chain([&mut total])
+        {
+            r.tasks += 1;
+            match task.tally.overall() {
+                Some(Status::Done) => r.done += 1,
+                Some(Status::Behind) => r.behind += 1,
+                Some(Status::NotStarted) => r.not_started += 1,
+                Some(_) => r.on_track += 1,
+                None => r.unreported += 1,
+            }
+        }
+        let with = |status: Status| -> Vec<String> {
+            task.entries
+                .iter()
+                .filter(|e| e.entry.status == status)
+                .map(|e| e.unit.short.clone())
+                .collect()
+        };
+        let (behind, not_started) = (with(Status::Behind), with(Status::NotStarted));
+        if !behind.is_empty() || !not_started.is_empty() {
+            lagging.push(LaggingTask {
+                number: task.task.number,
+                title: task.task.title.clone(),
+                behind,
+                not_started,
+            });
+        }
+    }
+    by_section.push(total);
+    Overview {
+        expected: t.expected,
+        received: t.received,
+        on_time: t.on_time,
+        late: t.late,
+        missing: t.missing,
+        received_by_cutoff: t.received_by_cutoff,
+        missing_at_cutoff: t.expected - t.received_by_cutoff,
+        after_cutoff,
+        late_by_cutoff,
+        pairs_assigned: t.pairs_assigned,
+        pairs_covered: t.pairs_covered,
+        coverage_percent: t.coverage_percent(),
+        status_counts: status_counts(&t.by_status, true),
+        gap_counts: GapReason::ALL
+            .iter()
+            .map(|r| GapCount {
+                reason: r.label(),
+                count: match r {
+                    GapReason::NoReport => t.gaps.no_report,
+                    GapReason::NotListed => t.gaps.not_listed,
+                    GapReason::NoRealText => t.gaps.no_real_text,
+                },
+            })
+            .filter(|g| g.count > 0)
+            .collect(),
+        pairs_uncovered: t.gaps.total(),
+        extra_entries: t.extra.total(),
+        tasks: t.tasks,
+        sections: plan.sections.len(),
+        by_section,
+        lagging,
+    }
+}
+
+fn lagging_status(s: Status) -> bool {
+    matches!(s, Status::Behind | Status::NotStarted)
+}
+
+fn task_ctx<'a>(plan: &'a Plan, t: &TaskAccount<'a>) -> TaskCtx<'a> {
+    let accounts: Vec<Account<'a>> = t.entries.iter().map(account).collect();
+    let lead_account = t.lead().map(account);
+    let lagging: Vec<Account<'a>> = t
+        .entries
+        .iter()
+        .filter(|e| e.role != Some(Role::Lead) && lagging_status(e.entry.status))
+        .map(account)
+        .collect();
+    let quoted = lagging.len() + usize::from(t.lead().is_some());
+    let quoted_in_body =
+        |e: &&TaskEntry| e.role == Some(Role::Lead) || lagging_status(e.entry.status);
+    let other_figures = t
+        .entries
+        .iter()
+        .filter(|e| !quoted_in_body(e))
+        .flat_map(|e| {
+            e.entry.figures.iter().map(|f| AttributedFigure {
+                text: figure_text(f),
+                unit: e.unit.short.clone(),
+            })
+        })
+        .collect();
+    let gaps = GapReason::ALL
+        .iter()
+        .filter_map(|reason| {
+            let units: Vec<String> = t
+                .gaps
+                .iter()
+                .filter(|g| g.reason == *reason)
+                .map(|g| g.unit.short.clone())
+                .collect();
+            (!units.is_empty()).then_some(GapGroup {
+                reason: reason.label(),
+                units,
+            })
+        })
+        .collect();
+    let name = |id: &str| plan.unit(id).map(|u| u.short.clone()).unwrap_or_default();
+    TaskCtx {
+        number: t.task.number,
+        title: t.task.title.clone(),
+        text: t.task.text.trim().to_string(),
+        status: t.tally.overall().map(Status::label).unwrap_or(UNREPORTED),
+        lead: name(&t.task.lead),
+        participants: t.task.participants.iter().map(|p| name(p)).collect(),
+        reported: t.entries.len(),
+        tally: status_counts(&t.tally, false),
+        lead_account,
+        other_figures,
+        lagging,
+        gaps,
+        others: t.entries.len() - quoted,
+        accounts,
+    }
+}
+
+/// The key under which identical items merge: the text without surrounding space or
+/// closing punctuation.
+fn item_text(text: &str) -> &str {
+    text.trim()
+        .trim_end_matches(['。', '；', ';', '，', ',', '.', '、'])
+        .trim_end()
+}
+
+/// Adds a unit's items to a list, merging identical texts.
+fn merge_into<'t>(items: &mut Vec<Item>, unit: &str, texts: impl Iterator<Item = &'t str>) {
+    for text in texts {
+        let text = item_text(text);
+        match items.iter_mut().find(|i| i.text == text) {
+            Some(i) if !i.units.iter().any(|u| u == unit) => i.units.push(unit.to_string()),
+            Some(_) => {}
+            None => items.push(Item {
+                text: text.to_string(),
+                units: vec![unit.to_string()],
+            }),
+        }
+    }
+}
+
+fn concerns(
+    plan: &Plan,
+    acc: &YearAccount,
+    per_task: fn(&crate::report::Entry) -> &Vec<String>,
+    received: &[(&Unit, &Report)],
+    general: fn(&Report) -> &Vec<String>,
+) -> Concerns {
+    let mut sections: Vec<SectionConcerns> = Vec::new();
+    for s in &plan.sections {
+        let tasks: Vec<TaskConcerns> = acc
+            .tasks
+            .iter()
+            .filter(|t| t.task.section == s.number)
+            .filter_map(|t| {
+                let mut items = Vec::new();
+                for e in &t.entries {
+                    merge_into(&mut items, &e.unit.short, real_items(per_task(e.entry)));
+                }
+                (!items.is_empty()).then(|| TaskConcerns {
+                    number: t.task.number,
+                    title: t.task.title.clone(),
                     items,
                 })
             })
-            .collect::<Vec<_>>()
-    };
-    let problems = texts(|r| r.problems.clone(), |e| &e.problems);
-    let next_year = texts(|r| r.next_year.clone(), |e| &e.next_steps);
+            .collect();
+        if !tasks.is_empty() {
+            sections.push(SectionConcerns {
+                numeral: cn_numeral(s.number),
+                title: s.title.clone(),
+                tasks,
+            });
+        }
+    }
+    let general = [UnitKind::Department, UnitKind::Central, UnitKind::Region]
+        .iter()
+        .filter_map(|kind| {
+            let mut items = Vec::new();
+            for (u, r) in received.iter().filter(|(u, _)| u.kind == *kind) {
+                merge_into(&mut items, &u.short, real_items(general(r)));
+            }
+            (!items.is_empty()).then(|| KindConcerns {
+                kind: plan.kinds.of(*kind).to_string(),
+                items,
+            })
+        })
+        .collect();
+    Concerns { sections, general }
+}
 
-    let matrix_part = |kind: String, part: &[&Unit]| MatrixPart {
+fn matrix(plan: &Plan, acc: &YearAccount, units: &[&Unit]) -> Matrix {
+    // Which unit has accounted for which task, and in what role.
+    let mut reported: HashMap<(&str, u32), Option<Role>> = HashMap::new();
+    for t in &acc.tasks {
+        for e in &t.entries {
+            reported.insert((e.unit.id.as_str(), t.task.number), e.role);
+        }
+    }
+    let part = |kind: String, part: &[&Unit]| MatrixPart {
         kind,
         units: part.iter().map(|u| u.short.clone()).collect(),
         rows: plan
@@ -463,71 +989,47 @@ pub fn build<'a>(
                 title: t.title.clone(),
                 cells: part
                     .iter()
-                    .map(|u| matrix_cell(plan, t, u, coverage[u.id.as_str()]))
+                    .map(|u| {
+                        let covered = reported.contains_key(&(u.id.as_str(), t.number));
+                        match (plan.role(u, t), covered) {
+                            (Some(Role::Lead), true) => "★",
+                            (Some(Role::Lead), false) => "☆",
+                            (Some(_), true) => "●",
+                            (Some(_), false) => "○",
+                            (None, true) => "＋",
+                            (None, false) => "",
+                        }
+                    })
                     .collect(),
             })
             .collect(),
     };
-    let matrix = Matrix {
-        parts: if units.len() <= MATRIX_MAX_UNITS {
-            vec![matrix_part(String::new(), &units)]
-        } else {
-            let mut parts = Vec::new();
-            for kind in [UnitKind::Department, UnitKind::Central, UnitKind::Region] {
-                let of_kind: Vec<&Unit> =
-                    units.iter().copied().filter(|u| u.kind == kind).collect();
-                let chunks = of_kind.len().div_ceil(MATRIX_MAX_UNITS).max(1);
-                for (i, chunk) in of_kind.chunks(MATRIX_MAX_UNITS).enumerate() {
-                    let label = plan.kinds.of(kind);
-                    let kind = if chunks > 1 {
-                        format!("{label}（{}）", cn_numeral(i as u32 + 1))
-                    } else {
-                        label.to_string()
-                    };
-                    parts.push(matrix_part(kind, chunk));
-                }
+    let parts = if units.len() <= MATRIX_MAX_UNITS {
+        vec![part(String::new(), units)]
+    } else {
+        let mut parts = Vec::new();
+        for kind in [UnitKind::Department, UnitKind::Central, UnitKind::Region] {
+            let of_kind: Vec<&Unit> = units.iter().copied().filter(|u| u.kind == kind).collect();
+            let chunks = of_kind.len().div_ceil(MATRIX_MAX_UNITS).max(1);
+            for (i, chunk) in of_kind.chunks(MATRIX_MAX_UNITS).enumerate() {
+                let label = plan.kinds.of(kind);
+                let kind = if chunks > 1 {
+                    format!("{label}（{}）", cn_numeral(i as u32 + 1))
+                } else {
+                    label.to_string()
+                };
+                parts.push(part(kind, chunk));
             }
-            parts
-        },
+        }
+        parts
     };
+    Matrix { parts }
+}
 
-    let missing = units
-        .iter()
-        .filter(|u| !by_unit.contains_key(u.id.as_str()))
-        .map(|u| UnitRef {
-            unit: u.short.clone(),
-            unit_name: u.name.clone(),
-            kind: plan.kinds.of(u.kind).to_string(),
-        })
-        .collect();
-    let late_rows = submissions
-        .iter()
-        .filter(|s| s.state == "逾期报送")
-        .cloned()
-        .collect();
-
-    let projects = units
-        .iter()
-        .filter_map(|u| by_unit.get(u.id.as_str()).map(|r| (u, r)))
-        .flat_map(|(u, r)| {
-            r.projects.iter().map(|p| ProjectRow {
-                unit: u.short.clone(),
-                name: p.name.clone(),
-                task: p.task,
-                investment: p.investment.map(format_number).unwrap_or_default(),
-                state: p.state.label(),
-            })
-        })
-        .collect();
-
-    let phase = plan.phase_of(year).map(|p| PhaseCtx {
-        name: p.name.clone(),
-        start: p.start,
-        end: p.end,
-        goal: p.goal.clone(),
-        year_in_phase: year - p.start + 1,
-    });
-    let meta = Meta {
+fn meta(plan: &Plan, year: i32, acc: &YearAccount, settings: Settings) -> Meta {
+    let date = settings.date;
+    let spec = &plan.report;
+    Meta {
         title: format!("关于{year}年度{}工作情况的报告", plan.subject),
         title_parts: vec![
             format!("关于{year}年度"),
@@ -538,117 +1040,31 @@ pub fn build<'a>(
         issuer: plan.issuer.clone(),
         subject: plan.subject.clone(),
         year,
-        to: plan.report.to.clone(),
+        to: spec.to.clone(),
         reports_to: plan.reporting.to.clone(),
-        cc: plan.report.cc.clone(),
-        signer: plan.report.signer.clone(),
-        printed_by: plan.report.printed_by.clone(),
+        reporting_rule: plan.reporting.rule.clone(),
+        cc: spec.cc.clone(),
+        signer: spec.signer.clone(),
+        printed_by: spec.printed_by.clone(),
+        mark: spec.mark.clone(),
+        number: spec.number.clone(),
+        sign_off: spec.sign_off.clone(),
+        contact: spec.contact.clone(),
+        phone: spec.phone.clone(),
         deadline_words: deadline_words(plan.reporting.deadline_month, plan.reporting.deadline_day),
         date_cn: date.map(cn_date).unwrap_or_default(),
         date_iso: date.map(|d| d.to_string()).unwrap_or_default(),
-        deadline_cn: deadline.map(cn_date).unwrap_or_default(),
-        phase,
-    };
-
-    Context {
-        meta,
-        overview,
-        sections,
-        problems,
-        next_year,
-        submissions,
-        matrix,
-        missing,
-        late: late_rows,
-        projects,
-    }
-}
-
-fn task_ctx<'a>(
-    plan: &'a Plan,
-    task: &'a Task,
-    units: &[&'a Unit],
-    by_unit: &HashMap<&str, &'a Report>,
-) -> TaskCtx<'a> {
-    // Accounts in the order a reader expects: lead, participants, regions, then others.
-    let rank = |u: &Unit| -> (u8, usize) {
-        match plan.role(u, task) {
-            Some(Role::Lead) => (0, 0),
-            Some(Role::Participant) => (
-                1,
-                task.participants
-                    .iter()
-                    .position(|p| *p == u.id)
-                    .unwrap_or(0),
-            ),
-            Some(Role::Region) => (2, 0),
-            None => (3, 0),
-        }
-    };
-    let mut ordered: Vec<&Unit> = units.to_vec();
-    ordered.sort_by_key(|u| rank(u));
-
-    let mut accounts = Vec::new();
-    let mut gaps = Vec::new();
-    for u in ordered {
-        let role = plan.role(u, task);
-        let entry = by_unit
-            .get(u.id.as_str())
-            .and_then(|r| r.entry(task.number));
-        match (role, by_unit.get(u.id.as_str()), entry) {
-            (Some(role), None, _) => gaps.push(Gap {
-                unit: u.short.clone(),
-                role: role.label(),
-                reason: "未报送",
-            }),
-            (Some(role), Some(_), None) => gaps.push(Gap {
-                unit: u.short.clone(),
-                role: role.label(),
-                reason: "未填报",
-            }),
-            // A placeholder or non-answer is not content: it shows as a gap, not as text.
-            (Some(role), Some(_), Some(e)) if !e.is_covered() => gaps.push(Gap {
-                unit: u.short.clone(),
-                role: role.label(),
-                reason: "未填写进展",
-            }),
-            (Some(role), Some(_), Some(e)) => accounts.push(account(u, role.label(), e)),
-            (None, _, Some(e)) if e.is_covered() => accounts.push(account(u, "协同", e)),
-            (None, _, _) => {}
-        }
-    }
-    let statuses: Vec<Status> = by_unit
-        .values()
-        .filter_map(|r| r.entry(task.number))
-        .filter(|e| e.is_covered() || e.status == Status::NotStarted)
-        .map(|e| e.status)
-        .collect();
-    let name = |id: &str| plan.unit(id).map(|u| u.short.clone()).unwrap_or_default();
-    TaskCtx {
-        number: task.number,
-        title: task.title.clone(),
-        text: task.text.trim().to_string(),
-        status: overall_status(&statuses),
-        lead: name(&task.lead),
-        participants: task.participants.iter().map(|p| name(p)).collect(),
-        accounts,
-        gaps,
-    }
-}
-
-fn matrix_cell(plan: &Plan, task: &Task, unit: &Unit, cov: &UnitCoverage) -> &'static str {
-    let state = cov
-        .assigned
-        .iter()
-        .find(|a| a.task == task.number)
-        .map(|a| a.state);
-    match (plan.role(unit, task), state) {
-        (Some(Role::Lead), Some(TaskState::Covered)) => "★",
-        (Some(Role::Lead), _) => "☆",
-        (Some(_), Some(TaskState::Covered)) => "●",
-        (Some(_), _) => "○",
-        (None, _) if cov.extra.contains(&task.number) => "＋",
-        (None, _) => "",
+        deadline_cn: acc.deadline.map(cn_date).unwrap_or_default(),
+        as_of_cn: acc.as_of().map(|d| cn_date_in(d, year)).unwrap_or_default(),
+        as_of_is_cutoff: date.is_some(),
+        detail: settings.detail,
+        phase: plan.phase_of(year).map(|p| PhaseCtx {
+            name: p.name.clone(),
+            start: p.start,
+            end: p.end,
+            goal: p.goal.clone(),
+            year_in_phase: year - p.start + 1,
+        }),
     }
 }
 
@@ -657,20 +1073,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn overall_status_rules() {
-        use Status::*;
-        assert_eq!(overall_status(&[]), "未报送");
-        assert_eq!(overall_status(&[NotApplicable]), "未报送");
-        assert_eq!(overall_status(&[Done, Behind, OnTrack]), "滞后");
-        assert_eq!(overall_status(&[Done, Done, NotApplicable]), "已完成");
-        assert_eq!(overall_status(&[NotStarted]), "未启动");
-        assert_eq!(overall_status(&[Done, OnTrack]), "按计划推进");
-    }
-
-    #[test]
     fn numbers_read_as_written() {
         assert_eq!(format_number(95.0), "95");
         assert_eq!(format_number(1.42), "1.42");
         assert_eq!(format_number(0.1 + 0.2), "0.3");
+    }
+
+    #[test]
+    fn identical_items_merge_whatever_their_closing_punctuation() {
+        let mut items = Vec::new();
+        merge_into(&mut items, "甲", ["资金不足。", "人手紧张"].into_iter());
+        merge_into(&mut items, "乙", ["资金不足", " 人手紧张；"].into_iter());
+        merge_into(&mut items, "乙", ["资金不足"].into_iter());
+        let got: Vec<(&str, Vec<&str>)> = items
+            .iter()
+            .map(|i| {
+                (
+                    i.text.as_str(),
+                    i.units.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("资金不足", vec!["甲", "乙"]),
+                ("人手紧张", vec!["甲", "乙"])
+            ]
+        );
     }
 }

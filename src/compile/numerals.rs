@@ -33,6 +33,16 @@ pub fn cn_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
+/// A date in a document about `year`: 12月28日 when it falls in that year, where the year
+/// goes without saying, else in full (2027年1月6日).
+pub fn cn_date_in(d: NaiveDate, year: i32) -> String {
+    if d.year() == year {
+        format!("{}月{}日", d.month(), d.day())
+    } else {
+        cn_date(d)
+    }
+}
+
 /// The yearly deadline in words: 12月底前 when it is a month's last day, else 11月20日前.
 pub fn deadline_words(month: u32, day: u32) -> String {
     // A non-leap year, so that 2-28 reads as the end of February.
@@ -71,5 +81,7 @@ mod tests {
     fn dates_have_no_leading_zeros() {
         let d = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         assert_eq!(cn_date(d), "2026年1月5日");
+        assert_eq!(cn_date_in(d, 2026), "1月5日");
+        assert_eq!(cn_date_in(d, 2025), "2026年1月5日");
     }
 }

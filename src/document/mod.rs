@@ -17,6 +17,8 @@ pub struct Document {
     pub title: Vec<Inline>,
     /// The date of the document (成文日期), for document properties; none when blank.
     pub date: Option<NaiveDate>,
+    /// The 版头 above the title, when the document has one.
+    pub masthead: Option<Masthead>,
     /// The body, in reading order.
     pub blocks: Vec<Block>,
 }
@@ -86,6 +88,18 @@ pub struct ColophonLine {
     pub left: Vec<Inline>,
     /// Right part, e.g. 2026年12月28日印发.
     pub right: Option<Vec<Inline>>,
+}
+
+/// The 版头 of an official document (GB/T 9704 7.2): the issuing body's mark in red, then
+/// the document number with the signing-off person of a 上行文, over a red rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Masthead {
+    /// 发文机关标志, e.g. 某某办公室 or 某某办公室文件.
+    pub mark: Vec<Inline>,
+    /// 发文字号, e.g. 宁美建办〔2026〕1号, set one character in from the left.
+    pub number: Vec<Inline>,
+    /// 签发人, set one character in from the right after “签发人：”.
+    pub sign_off: Vec<Inline>,
 }
 
 /// An annex (附件): its label, title, orientation and content; always starts a new page.

@@ -4,7 +4,7 @@
 //! - an optional front matter block (`---` … `---`) with `date: YYYY-MM-DD`;
 //! - `# 标题` is the title; `##` to `#####` are headings of levels 1 to 4;
 //! - fenced divs `::: {.kind key="value"}` … `:::` for the parts of an official document
-//!   (addressee, attachments, signature, annex, colophon, table, note, pagebreak);
+//!   (masthead, addressee, attachments, signature, annex, colophon, table, note, pagebreak);
 //! - inline `<span class="lead">…</span>` for a lead-in, `<span class="right">…</span>` for the
 //!   right-hand part of a colophon line, `<wbr>` for a break hint, `<br>` for a line break.
 //!
@@ -15,7 +15,9 @@ use chrono::NaiveDate;
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 
-use crate::document::{Align, Annex, Block, ColophonLine, Column, Document, Inline, Table};
+use crate::document::{
+    Align, Annex, Block, ColophonLine, Column, Document, Inline, Masthead, Table,
+};
 
 /// A problem in the rendered source, at a line of it (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,9 +129,15 @@ pub fn read(source: &str) -> Result<Document, Vec<ReadError>> {
     let mut reader = Reader {
         errors,
         title: None,
+        masthead: None,
     };
-    let blocks = reader.parts(&root.parts, true);
-    let Reader { mut errors, title } = reader;
+    let mut blocks = reader.parts(&root.parts, true);
+    list_annexes(&mut blocks);
+    let Reader {
+        mut errors,
+        title,
+        masthead,
+    } = reader;
     let title = match (title, meta_title) {
         (Some(t), _) => t,
         (None, Some(t)) => vec![Inline::Text(t)],
@@ -145,10 +153,31 @@ pub fn read(source: &str) -> Result<Document, Vec<ReadError>> {
         Ok(Document {
             title,
             date,
+            masthead,
             blocks,
         })
     } else {
         Err(errors)
+    }
+}
+
+/// Fills an attachments block written without a list (`::: attachments` holding only
+/// “附件：”) with the titles of the annexes present, so the list can never disagree with
+/// the annexes that follow.
+fn list_annexes(blocks: &mut [Block]) {
+    let titles: Vec<Vec<Inline>> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Annex(a) => Some(a.title.clone()),
+            _ => None,
+        })
+        .collect();
+    for b in blocks.iter_mut() {
+        if let Block::Attachments { items, .. } = b
+            && items.is_empty()
+        {
+            *items = titles.clone();
+        }
     }
 }
 
@@ -308,6 +337,7 @@ fn parse_attrs(spec: &str) -> (Vec<String>, Vec<(String, String)>) {
 struct Reader {
     errors: Vec<ReadError>,
     title: Option<Vec<Inline>>,
+    masthead: Option<Masthead>,
 }
 
 /// Splits Markdown text into pieces of at least `MIN` bytes that start at a heading line,
@@ -406,6 +436,7 @@ impl Reader {
                         let mut r = Reader {
                             errors: Vec::new(),
                             title: None,
+                            masthead: None,
                         };
                         let mut raws = Vec::new();
                         r.markdown(chunk, line, &mut raws);
@@ -467,6 +498,34 @@ impl Reader {
                     blocks,
                 }))
             }
+            "masthead" => {
+                const SHAPE: &str = "版头（::: masthead）应是一行发文机关标志，下面可接一行发文字号，签发人写在其后的 <span class=\"right\">…</span> 中";
+                let mut raws = self.raws(&div.parts).into_iter();
+                let masthead = match (raws.next(), raws.next(), raws.next()) {
+                    (Some(Raw::Para(mark)), second, None) if mark.right.is_none() => match second {
+                        None => Some(Masthead {
+                            mark: mark.inlines,
+                            number: Vec::new(),
+                            sign_off: Vec::new(),
+                        }),
+                        Some(Raw::Para(number)) => Some(Masthead {
+                            mark: mark.inlines,
+                            number: number.inlines,
+                            sign_off: number.right.unwrap_or_default(),
+                        }),
+                        Some(_) => None,
+                    },
+                    _ => None,
+                };
+                match masthead {
+                    None => self.error(line, SHAPE),
+                    Some(_) if self.masthead.is_some() => {
+                        self.error(line, "版头（::: masthead）只能有一个")
+                    }
+                    Some(m) => self.masthead = Some(m),
+                }
+                None
+            }
             "addressee" => {
                 let paras = self.paras(div, 1, 1)?;
                 Some(Block::Addressee(paras.into_iter().next()?))
@@ -496,28 +555,32 @@ impl Reader {
                 Some(Block::PageBreak)
             }
             "attachments" => {
-                let raws = self.raws(&div.parts);
-                match <[Raw; 2]>::try_from(raws) {
-                    Ok(
-                        [
-                            Raw::Para(label),
-                            Raw::Block(Block::List {
-                                ordered: true,
-                                items,
-                            }),
-                        ],
+                let mut raws = self.raws(&div.parts).into_iter();
+                let block = match (raws.next(), raws.next(), raws.next()) {
+                    (Some(Raw::Para(label)), None, None) => Some(Block::Attachments {
+                        label: label.inlines,
+                        items: Vec::new(),
+                    }),
+                    (
+                        Some(Raw::Para(label)),
+                        Some(Raw::Block(Block::List {
+                            ordered: true,
+                            items,
+                        })),
+                        None,
                     ) => Some(Block::Attachments {
                         label: label.inlines,
                         items,
                     }),
-                    _ => {
-                        self.error(
-                            line,
-                            "附件说明（::: attachments）应是一行“附件：”，下面接编号列表（1. 2. …）",
-                        );
-                        None
-                    }
+                    _ => None,
+                };
+                if block.is_none() {
+                    self.error(
+                        line,
+                        "附件说明（::: attachments）应是一行“附件：”，下面可接编号列表（1. 2. …）；不写列表则自动列出文末的各个附件",
+                    );
                 }
+                block
             }
             "colophon" => {
                 let mut lines = Vec::new();
@@ -574,7 +637,7 @@ impl Reader {
                 self.error(
                     line,
                     format!(
-                        "不认识的块“::: {other}”；可用的有 addressee、signature、attachments、annex、colophon、table、note、pagebreak"
+                        "不认识的块“::: {other}”；可用的有 masthead、addressee、signature、attachments、annex、colophon、table、note、pagebreak"
                     ),
                 );
                 None

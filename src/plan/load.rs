@@ -183,6 +183,11 @@ fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
     let cc = f.require_text(cx, "cc", "抄送机关");
     let deadline = f.require_text(cx, "deadline", "每年报送截止日期");
     let regions = f.take("regions_in_all_tasks", "地区是否参与全部任务");
+    let rule = f
+        .take("rule", "报送要求原文")
+        .and_then(|n| cx.text(&n, "reporting.rule"))
+        .map(|t| t.value.trim().to_string())
+        .unwrap_or_default();
     f.finish(cx);
     let regions_in_all_tasks = match regions {
         None => false,
@@ -221,6 +226,7 @@ fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
         deadline_month,
         deadline_day,
         regions_in_all_tasks,
+        rule,
     })
 }
 
@@ -232,6 +238,11 @@ fn read_report(cx: &mut Cx, node: Option<Node>, reporting: &Reporting) -> Option
         signer: reporting.cc.clone(),
         cc: Vec::new(),
         printed_by: String::new(),
+        mark: String::new(),
+        number: String::new(),
+        sign_off: String::new(),
+        contact: String::new(),
+        phone: String::new(),
     };
     if let Some(node) = node {
         let mut f = Fields::of(cx, node, "report")?;
@@ -239,6 +250,11 @@ fn read_report(cx: &mut Cx, node: Option<Node>, reporting: &Reporting) -> Option
             ("to", "主送机关", &mut spec.to),
             ("signer", "署名机关", &mut spec.signer),
             ("printed_by", "印发机关", &mut spec.printed_by),
+            ("mark", "发文机关标志", &mut spec.mark),
+            ("number", "发文字号", &mut spec.number),
+            ("sign_off", "签发人", &mut spec.sign_off),
+            ("contact", "联系人", &mut spec.contact),
+            ("phone", "联系电话", &mut spec.phone),
         ] {
             if let Some(n) = f.take(key, label)
                 && let Some(t) = cx.text(&n, &format!("report.{key}"))

@@ -126,6 +126,8 @@ pub struct Reporting {
     pub deadline_day: u32,
     /// Whether every region takes part in every task.
     pub regions_in_all_tasks: bool,
+    /// The rule in the plan's own words, for quoting; empty when the plan file omits it.
+    pub rule: String,
 }
 
 /// The consolidated report's own heading and 版记: who it goes to, who signs it, whom it is
@@ -140,6 +142,16 @@ pub struct ReportSpec {
     pub cc: Vec<String>,
     /// 印发机关 in the 版记.
     pub printed_by: String,
+    /// 发文机关标志 (masthead), e.g. 自治区生态环境保护领导小组办公室; empty: none.
+    pub mark: String,
+    /// 发文字号, e.g. 宁美建办〔2026〕1号; empty: none.
+    pub number: String,
+    /// 签发人 (required by GB/T 9704 on a 上行文 with a masthead); empty: none.
+    pub sign_off: String,
+    /// 附注: the contact person; empty: no 附注.
+    pub contact: String,
+    /// 附注: the contact's telephone.
+    pub phone: String,
 }
 
 /// Group names for unit kinds, as the plan's readers expect them.

@@ -6,5 +6,5 @@ mod model;
 pub use load::{load_report, parse_date};
 pub use model::{
     Contact, Entry, Figure, FigureValue, PLACEHOLDER_MARK, Project, ProjectState, Report, Status,
-    is_real_text,
+    is_real_text, real_items,
 };

@@ -52,6 +52,12 @@ pub fn is_real_text(text: &str) -> bool {
         || bare.chars().all(|c| c == 'x'))
 }
 
+/// The items of a list that are real content, trimmed; placeholders, blanks and
+/// non-answers are left out.
+pub fn real_items(items: &[String]) -> impl Iterator<Item = &str> {
+    items.iter().map(|t| t.trim()).filter(|t| is_real_text(t))
+}
+
 /// Progress status of one task entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]

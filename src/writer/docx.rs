@@ -15,8 +15,10 @@ use std::io::{Cursor, Write};
 use anyhow::{Context as _, Result};
 use zip::write::SimpleFileOptions;
 
-use crate::document::{Align, Block, ColophonLine, Document, Inline, Table};
-use crate::writer::{Options, Writer, column_widths, signature_indents, text_width};
+use crate::document::{Align, Block, ColophonLine, Document, Inline, Masthead, Table};
+use crate::writer::{
+    Options, Writer, column_widths, mark_size, sign_off_parts, signature_indents, text_width,
+};
 
 /// The Word writer.
 pub const WRITER: Writer = Writer {
@@ -81,6 +83,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         landscape: false,
         page_break_next: false,
     };
+    if let Some(m) = &doc.masthead {
+        b.masthead(m);
+    }
     b.title(&doc.title);
     for block in &doc.blocks {
         b.block(block);
@@ -205,6 +210,38 @@ impl Body {
     fn para(&mut self, style: Option<&str>, extra: &str, content: &[Inline]) {
         self.p_open(style, extra);
         runs(content, RunStyle::default(), &mut self.out);
+        self.out.push_str("</w:p>");
+    }
+
+    /// The 版头: the red mark 35 mm below the top of the text block, two lines lower the
+    /// document number (one character in) and the 签发人 (one character from the right, the
+    /// name in 楷体) over a red rule 4 mm below them; the title follows two lines lower.
+    fn masthead(&mut self, m: &Masthead) {
+        let half_points = (mark_size(&m.mark) * 2.0) as u32;
+        self.p_open(Some("Mark"), "");
+        let _ = write!(
+            self.out,
+            "<w:r><w:rPr><w:sz w:val=\"{half_points}\"/><w:szCs w:val=\"{half_points}\"/></w:rPr><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p>",
+            esc(&Inline::plain(&m.mark))
+        );
+        if m.number.is_empty() && m.sign_off.is_empty() {
+            return;
+        }
+        self.p_open(Some("DocNumber"), "");
+        runs(&m.number, RunStyle::default(), &mut self.out);
+        if !m.sign_off.is_empty() {
+            self.out.push_str("<w:r><w:tab/></w:r>");
+            let (label, name) = sign_off_parts(&m.sign_off);
+            runs(&label, RunStyle::default(), &mut self.out);
+            runs(
+                &name,
+                RunStyle {
+                    lead: true,
+                    ..RunStyle::default()
+                },
+                &mut self.out,
+            );
+        }
         self.out.push_str("</w:p>");
     }
 
@@ -603,6 +640,7 @@ mod tests {
         let doc = Document {
             title: vec![Inline::Text("标题".into())],
             date: None,
+            masthead: None,
             blocks: vec![Block::Para(vec![Inline::Text("正文".into())])],
         };
         assert_eq!(render(&doc).unwrap(), render(&doc).unwrap());

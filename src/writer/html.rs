@@ -6,8 +6,8 @@ use std::io::Write;
 
 use anyhow::Result;
 
-use crate::document::{Align, Annex, Block, Document, Inline, Table};
-use crate::writer::{Options, Writer, column_widths, signature_indents};
+use crate::document::{Align, Annex, Block, Document, Inline, Masthead, Table};
+use crate::writer::{Options, Writer, column_widths, mark_size, sign_off_parts, signature_indents};
 
 /// The HTML writer.
 pub const WRITER: Writer = Writer {
@@ -48,6 +48,9 @@ pub fn render_to(doc: &Document, w: &mut dyn Write) -> Result<()> {
     out.push_str("<style>\n");
     out.push_str(CSS);
     out.push_str("</style>\n</head>\n<body>\n<main class=\"doc\">\n");
+    if let Some(m) = &doc.masthead {
+        masthead(m, &mut out);
+    }
     out.push_str("<h1 class=\"title\"><span>");
     for i in &doc.title {
         match i {
@@ -64,6 +67,32 @@ pub fn render_to(doc: &Document, w: &mut dyn Write) -> Result<()> {
     out.push_str("</main>\n</body>\n</html>\n");
     w.write_all(out.as_bytes())?;
     Ok(())
+}
+
+/// The 版头: red mark, then the number line over a red rule (see html.css).
+fn masthead(m: &Masthead, out: &mut String) {
+    out.push_str("<header class=\"masthead\">\n");
+    let _ = write!(
+        out,
+        "<p class=\"mark\" style=\"font-size: {}pt\">",
+        mark_size(&m.mark)
+    );
+    inlines(&m.mark, out);
+    out.push_str("</p>\n");
+    if !m.number.is_empty() || !m.sign_off.is_empty() {
+        out.push_str("<p class=\"number\"><span>");
+        inlines(&m.number, out);
+        out.push_str("</span><span>");
+        let (label, name) = sign_off_parts(&m.sign_off);
+        inlines(&label, out);
+        if !name.is_empty() {
+            out.push_str("<span class=\"name\">");
+            inlines(&name, out);
+            out.push_str("</span>");
+        }
+        out.push_str("</span></p>\n");
+    }
+    out.push_str("</header>\n");
 }
 
 fn blocks(blocks: &[Block], landscape: bool, out: &mut String) {

@@ -27,6 +27,19 @@ pub fn render_to(doc: &Document, w: &mut dyn Write) -> Result<()> {
     out.push_str("---\ntitle: ");
     out.push_str(&serde_json::to_string(&doc.title_text())?);
     out.push_str("\nlang: zh-CN\n---\n");
+    if let Some(m) = &doc.masthead {
+        // Markdown has no 版头: the mark and the number line open the text as paragraphs.
+        let mut number = m.number.clone();
+        if !m.sign_off.is_empty() {
+            number.push(Inline::Text("\u{3000}\u{3000}".to_string()));
+            number.extend(m.sign_off.iter().cloned());
+        }
+        let mut head = vec![Block::Para(m.mark.clone())];
+        if !number.is_empty() {
+            head.push(Block::Para(number));
+        }
+        blocks(&head, &mut out);
+    }
     for block in &doc.blocks {
         blocks(std::slice::from_ref(block), &mut out);
         w.write_all(out.as_bytes())?;

@@ -139,6 +139,26 @@ pub fn column_widths(table: &Table, available: f32) -> Vec<f32> {
         .collect()
 }
 
+/// The 签发人 part of a masthead split into its label (up to and including the first
+/// “：”) and the name, which GB/T 9704 sets in 楷体.
+pub fn sign_off_parts(sign_off: &[Inline]) -> (Vec<Inline>, Vec<Inline>) {
+    let text = Inline::plain(sign_off);
+    match text.split_once('：') {
+        Some((label, name)) => (
+            vec![Inline::Text(format!("{label}："))],
+            vec![Inline::Text(name.to_string())],
+        ),
+        None => (Vec::new(), vec![Inline::Text(text)]),
+    }
+}
+
+/// The type size of a masthead mark in points: 36 pt, smaller for a long name so that it
+/// stays on one line of the 156 mm (442 pt) text block, as offices set it.
+pub fn mark_size(mark: &[Inline]) -> f32 {
+    let width = text_width(&Inline::plain(mark)).max(1.0);
+    (436.0 / width).clamp(16.0, 36.0).floor()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +209,18 @@ mod tests {
         assert!(w[1] >= 9.0, "{w:?}");
         assert!((w.iter().sum::<f32>() - 30.0).abs() < 0.01);
         assert!(w[0] > w[2], "the long text gets the spare room: {w:?}");
+    }
+
+    #[test]
+    fn sign_off_splits_label_from_name_and_marks_fit_one_line() {
+        let (label, name) = sign_off_parts(&[Inline::Text("签发人：王建国".into())]);
+        assert_eq!(
+            (Inline::plain(&label), Inline::plain(&name)),
+            ("签发人：".to_string(), "王建国".to_string())
+        );
+        // 16 characters at 27 pt fill 432 pt of the 442 pt text block.
+        let long = [Inline::Text("自治区生态环境保护领导小组办公室".into())];
+        assert_eq!(mark_size(&long), 27.0);
+        assert_eq!(mark_size(&[Inline::Text("某某局".into())]), 36.0);
     }
 }

@@ -11,6 +11,7 @@ use scraper::{Html, Selector};
 
 mod external;
 mod read;
+mod report;
 mod tools;
 
 use read::{Para, squeeze};
@@ -49,7 +50,7 @@ pub fn nianbao(dir: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn ok(run: &Output) {
+pub fn ok(run: &Output) {
     assert_eq!(
         run.status.code(),
         Some(0),
@@ -119,6 +120,16 @@ fn headings(paras: &[Para], level: u8) -> Vec<String> {
         .collect()
 }
 
+/// The annexes of the sample's report, in order.
+const ANNEX_TITLES: [&str; 6] = [
+    "报送情况统计表",
+    "任务—单位覆盖矩阵",
+    "未报送和逾期报送单位名单",
+    "重大工程进展表",
+    "各地区各部门重点任务进展汇编",
+    "各地区各部门工作概况",
+];
+
 const BODY_HEADINGS: [&str; 4] = [
     "一、总体情况",
     "二、重点任务推进情况",
@@ -176,27 +187,29 @@ fn sample_markdown_has_the_expected_structure() {
     );
     let paras = read::markdown(&md);
     let mut level1 = BODY_HEADINGS.map(String::from).to_vec();
-    for annex in [
-        "附件1\u{3000}报送情况统计表",
-        "附件2\u{3000}任务—单位覆盖矩阵",
-        "附件3\u{3000}未报送和逾期报送单位名单",
-        "附件4\u{3000}重大工程进展表",
-    ] {
-        level1.push(annex.to_string());
+    for (i, annex) in ANNEX_TITLES.iter().enumerate() {
+        level1.push(format!("附件{}\u{3000}{annex}", i + 1));
     }
     assert_eq!(headings(&paras, 1), level1);
+    // The seven sections in the body, again in the 汇编 annex, and the two subheadings
+    // (by task, general) of 存在的问题 and 下一步工作打算.
     let sections = headings(&paras, 2);
-    assert_eq!(sections.len(), 7);
-    for (s, numeral) in sections
-        .iter()
-        .zip(["一", "二", "三", "四", "五", "六", "七"])
-    {
+    let numerals = ["一", "二", "三", "四", "五", "六", "七"];
+    assert_eq!(sections.len(), 7 + 4 + 7, "{sections:?}");
+    for (s, numeral) in sections[..7].iter().zip(numerals) {
         assert!(s.starts_with(&format!("（{numeral}）")), "{s}");
     }
-    assert_eq!(headings(&paras, 3), shipped_task_headings());
+    assert_eq!(
+        sections[..7],
+        sections[11..],
+        "the 汇编 follows the body's sections"
+    );
+    // Every task in the body, then again in the 汇编 annex.
+    let tasks = shipped_task_headings();
+    assert_eq!(headings(&paras, 3), [tasks.clone(), tasks].concat());
     // 附件 list: one line per annex (hard breaks), not one run-on paragraph.
     let list = paras.iter().find(|p| p.text.starts_with("附件：")).unwrap();
-    assert_eq!(list.text.lines().count(), 4, "{:?}", list.text);
+    assert_eq!(list.text.lines().count(), 6, "{:?}", list.text);
 }
 
 #[test]
@@ -216,21 +229,30 @@ fn sample_html_has_the_expected_structure() {
         ["关于2026年度全面推进美丽宁夏建设工作情况的报告"]
     );
     assert_eq!(all("main > h2"), BODY_HEADINGS);
-    assert_eq!(all("h3").len(), 7);
-    assert_eq!(all("h4"), shipped_task_headings());
-    assert_eq!(all("h2.annex-title").len(), 4);
-    assert_eq!(all("p.annex-label"), ["附件1", "附件2", "附件3", "附件4"]);
+    assert_eq!(all("main > h3").len(), 7 + 4);
+    assert_eq!(all("main > h4"), shipped_task_headings());
+    assert_eq!(all("section.annex h3").len(), 7);
+    assert_eq!(all("section.annex h4"), shipped_task_headings());
+    assert_eq!(all("h2.annex-title"), ANNEX_TITLES);
+    let labels: Vec<String> = (1..=6).map(|n| format!("附件{n}")).collect();
+    assert_eq!(all("p.annex-label"), labels);
     assert_eq!(
         html.select(&sel("section.annex.landscape table")).count(),
         1
     );
     let tables: Vec<_> = html.select(&sel("table")).collect();
-    assert_eq!(tables.len(), 3, "submissions, matrix, projects");
-    assert_eq!(tables[0].select(&sel("tbody tr")).count(), 31);
-    let rows: Vec<_> = tables[1].select(&sel("tbody tr")).collect();
+    assert_eq!(
+        tables.len(),
+        4,
+        "status by section, submissions, matrix, projects"
+    );
+    // Seven sections and the total.
+    assert_eq!(tables[0].select(&sel("tbody tr")).count(), 8);
+    assert_eq!(tables[1].select(&sel("tbody tr")).count(), 31);
+    let rows: Vec<_> = tables[2].select(&sel("tbody tr")).collect();
     assert_eq!(rows.len(), 28);
     assert!(rows.iter().all(|r| r.select(&sel("td")).count() == 31));
-    assert_eq!(tables[1].select(&sel("thead th.v")).count(), 31);
+    assert_eq!(tables[2].select(&sel("thead th.v")).count(), 31);
     // Self-contained: no scripts, no external resources.
     assert_eq!(html.select(&sel("script, link, img, iframe")).count(), 0);
     assert_eq!(html.select(&sel("style")).count(), 1);
@@ -255,13 +277,14 @@ fn sample_docx_has_the_expected_structure() {
     let bytes = out.bytes("report.docx");
     let paras = read::docx(&bytes);
     assert_eq!(headings(&paras, 1), BODY_HEADINGS);
-    assert_eq!(headings(&paras, 2).len(), 7);
-    assert_eq!(headings(&paras, 3), shipped_task_headings());
+    assert_eq!(headings(&paras, 2).len(), 7 + 4 + 7);
+    let tasks = shipped_task_headings();
+    assert_eq!(headings(&paras, 3), [tasks.clone(), tasks].concat());
     let parts = read::docx_parts(&bytes);
     let doc = roxmltree::Document::parse(&parts["word/document.xml"]).unwrap();
     let styles = attrs(&doc, "pStyle", "val");
     assert_eq!(styles.first(), Some(&"Title"));
-    assert_eq!(styles.iter().filter(|s| **s == "AnnexTitle").count(), 4);
+    assert_eq!(styles.iter().filter(|s| **s == "AnnexTitle").count(), 6);
     // Portrait body, landscape matrix, portrait again: three sections.
     let orient: Vec<&str> = doc
         .descendants()
@@ -280,8 +303,8 @@ fn sample_docx_has_the_expected_structure() {
         .descendants()
         .filter(|n| n.has_tag_name("tblHeader"))
         .count();
-    assert_eq!(tables, 4, "three tables and the 版记");
-    assert_eq!(repeated, 3);
+    assert_eq!(tables, 5, "four tables and the 版记");
+    assert_eq!(repeated, 4);
     assert!(parts["word/settings.xml"].contains("<w:evenAndOddHeaders/>"));
     for footer in ["word/footer1.xml", "word/footer2.xml"] {
         assert!(
@@ -416,17 +439,15 @@ fn assert_hostile_literal(format: &str, paras: &[Para]) {
             "{format}: {piece:?} not shown literally"
         );
     }
-    // No structure was made from department text: the fixture has exactly three tasks.
+    // No structure was made from department text: the fixture has exactly three tasks,
+    // in the body and again in the 汇编 annex.
     let h3: Vec<String> = paras
         .iter()
         .filter(|p| p.heading == Some(3))
         .map(|p| p.text.clone())
         .collect();
-    assert_eq!(
-        h3,
-        ["1.整治排污口", "2.保障生态流量", "3.清理河湖四乱"],
-        "{format}"
-    );
+    let tasks = ["1.整治排污口", "2.保障生态流量", "3.清理河湖四乱"];
+    assert_eq!(h3, [tasks, tasks].concat(), "{format}");
 }
 
 #[test]

@@ -56,7 +56,12 @@ fn pipeline(bytes: &[u8]) {
     }
     let valid = !diags.iter().any(|d| d.severity == Severity::Error);
     if let (Some(report), true) = (report, valid) {
-        let ctx = context::build(plan(), report.year, std::slice::from_ref(&report), None);
+        let ctx = context::build(
+            plan(),
+            report.year,
+            std::slice::from_ref(&report),
+            Default::default(),
+        );
         let doc = templates()
             .document("report.md", &Templates::value(&ctx))
             .expect("a valid report reads into the document model");

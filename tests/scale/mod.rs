@@ -56,7 +56,7 @@ fn allocations_for(pool: &rayon::ThreadPool, units: usize) -> u64 {
         ALLOCATIONS.with(|n| n.set(0));
         COUNTING.with(|c| c.set(true));
         let checked = check_reports(&plan, &files, Scope::WholeYear(2026));
-        let ctx = context::build(&plan, 2026, &checked.reports, None);
+        let ctx = context::build(&plan, 2026, &checked.reports, Default::default());
         let value = Templates::value(&ctx);
         let doc = templates.document("report.md", &value).unwrap();
         for name in ["md", "html", "docx"] {
