@@ -292,8 +292,14 @@ impl Body {
                     let left = 2.0 + label_chars + 1.0;
                     let hang = if i == 0 { label_chars + 1.0 } else { 1.0 };
                     let before = if i == 0 { " w:before=\"579\"" } else { "" };
+                    // The list stays on one page: every item keeps with the next.
+                    let keep = if i + 1 < items.len() {
+                        "<w:keepNext/>"
+                    } else {
+                        ""
+                    };
                     let extra = format!(
-                        "<w:spacing{before}/><w:ind w:leftChars=\"{}\" w:left=\"{}\" w:hangingChars=\"{}\" w:hanging=\"{}\"/>",
+                        "{keep}<w:spacing{before}/><w:ind w:leftChars=\"{}\" w:left=\"{}\" w:hangingChars=\"{}\" w:hanging=\"{}\"/>",
                         (left * 100.0) as u32,
                         (left * BODY_CHAR) as u32,
                         (hang * 100.0) as u32,

@@ -425,6 +425,15 @@ fn the_pdf_is_a4_with_landscape_matrix_embedded_cjk_fonts_and_page_numbers_in_or
         .position(|p| p.lines().take(2).any(|l| l.trim() == "附件1"))
         .expect("a page starts with 附件1");
     assert!(annex1 <= 15, "the body runs to {annex1} pages");
+    // Regression: the 附件 list broke across two pages; it is kept on one.
+    let list = pages
+        .iter()
+        .find(|p| squeeze(p).contains("附件：1.报送情况统计表"))
+        .expect("the 附件 list is printed");
+    assert!(
+        squeeze(list).contains("6.各地区各部门工作概况"),
+        "the 附件 list runs onto the next page"
+    );
 }
 
 /// Words of a PDF page with their boxes, from pdftotext -bbox.
