@@ -246,7 +246,7 @@ pub struct GapCount {
 }
 
 /// One row of the status picture: a section's tasks by overall status.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct SectionStatus {
     /// Section title, or 合计 for the total row.
     pub title: String,
@@ -747,22 +747,12 @@ fn overview(plan: &Plan, acc: &YearAccount) -> Overview {
         .iter()
         .map(|s| SectionStatus {
             title: s.title.clone(),
-            tasks: 0,
-            done: 0,
-            on_track: 0,
-            behind: 0,
-            not_started: 0,
-            unreported: 0,
+            ..SectionStatus::default()
         })
         .collect();
     let mut total = SectionStatus {
         title: "合计".to_string(),
-        tasks: 0,
-        done: 0,
-        on_track: 0,
-        behind: 0,
-        not_started: 0,
-        unreported: 0,
+        ..SectionStatus::default()
     };
     let mut lagging = Vec::new();
     for task in &acc.tasks {
