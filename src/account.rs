@@ -127,12 +127,21 @@ pub struct GapCounts {
 }
 
 impl GapCounts {
-    fn add(&mut self, reason: GapReason) {
+    fn slot(&mut self, reason: GapReason) -> &mut usize {
         match reason {
-            GapReason::NoReport => self.no_report += 1,
-            GapReason::NotListed => self.not_listed += 1,
-            GapReason::NoRealText => self.no_real_text += 1,
+            GapReason::NoReport => &mut self.no_report,
+            GapReason::NotListed => &mut self.not_listed,
+            GapReason::NoRealText => &mut self.no_real_text,
         }
+    }
+
+    fn add(&mut self, reason: GapReason) {
+        *self.slot(reason) += 1;
+    }
+
+    /// Gaps for one reason.
+    pub fn get(mut self, reason: GapReason) -> usize {
+        *self.slot(reason)
     }
 
     /// All gaps.

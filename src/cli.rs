@@ -272,16 +272,7 @@ pub struct CompileArgs {
     pub date: Option<String>,
     /// 正文详略：summary（综合汇总，各单位原文收入附件汇编）或 full（正文逐一列出各单位进展，不另附汇编）
     #[arg(long, value_enum, value_name = "详略", default_value = "summary")]
-    pub detail: DetailArg,
-}
-
-/// How much of the units' text the report body carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DetailArg {
-    /// 综合汇总：正文约十页，各单位原文收入附件
-    Summary,
-    /// 全文：正文逐一列出各单位的进展
-    Full,
+    pub detail: crate::compile::context::Detail,
 }
 
 /// Arguments of `templates`.

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::Outcome;
-use crate::cli::{CompileArgs, DetailArg, Global};
-use crate::compile::context::{self, Context, Detail, Settings};
+use crate::cli::{CompileArgs, Global};
+use crate::compile::context::{self, Context, Settings};
 use crate::compile::output::{Staged, stage};
 use crate::compile::template::Templates;
 use crate::diag::{Code, Diagnostic};
@@ -46,16 +46,11 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
 
     let settings = Settings {
         date,
-        detail: match args.detail {
-            DetailArg::Summary => Detail::Summary,
-            DetailArg::Full => Detail::Full,
-        },
+        detail: args.detail,
     };
     let ctx = context::build(&plan, year, &reports, settings);
     let gaps = gap_summary(&ctx, &diags);
-    if args.strict
-        && (ctx.overview.missing > 0 || ctx.overview.pairs_covered < ctx.overview.pairs_assigned)
-    {
+    if args.strict && (ctx.overview.totals.missing > 0 || ctx.overview.pairs_uncovered > 0) {
         eprintln!("{gaps}");
         eprintln!("使用了 --strict：在所有单位报送、所有分工任务都有进展之前不汇编。");
         return Ok(Outcome::Findings);
@@ -193,7 +188,7 @@ fn signature_date(date: Option<&str>, today: Option<&str>) -> Result<Option<Naiv
 
 /// One paragraph for stderr saying what the document marks as outstanding.
 fn gap_summary(ctx: &Context, diags: &[Diagnostic]) -> String {
-    let uncovered = ctx.overview.pairs_assigned - ctx.overview.pairs_covered;
+    let uncovered = ctx.overview.pairs_uncovered;
     let warnings = diags.iter().filter(|d| d.code == Code::FileName).count();
     let mut parts = Vec::new();
     if !ctx.overview.after_cutoff.is_empty() {
@@ -210,16 +205,16 @@ fn gap_summary(ctx: &Context, diags: &[Diagnostic]) -> String {
             dated.join("、")
         ));
     }
-    if ctx.overview.missing > 0 {
+    if ctx.overview.totals.missing > 0 {
         let names: Vec<&str> = ctx.missing.iter().map(|u| u.unit.as_str()).collect();
         parts.push(format!(
             "{} 个单位未报送（{}）",
-            ctx.overview.missing,
+            ctx.overview.totals.missing,
             names.join("、")
         ));
     }
-    if ctx.overview.late > 0 {
-        parts.push(format!("{} 个单位逾期报送", ctx.overview.late));
+    if ctx.overview.totals.late > 0 {
+        parts.push(format!("{} 个单位逾期报送", ctx.overview.totals.late));
     }
     if uncovered > 0 {
         parts.push(format!("{uncovered} 项次分工任务没有实质进展"));

@@ -9,20 +9,20 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::account::{GapReason, Tally, TaskAccount, TaskEntry, YearAccount};
+use crate::account::{GapReason, Tally, TaskAccount, TaskEntry, Totals, YearAccount};
 use crate::compile::numerals::{cn_date, cn_date_in, cn_numeral, deadline_words};
 use crate::plan::{Plan, Role, Unit, UnitKind};
 use crate::progress::UnitProgress;
 use crate::report::{Figure, FigureValue, Report, Status, is_real_text, real_items};
 
-/// How much of the units' text the body carries.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+/// How much of the units' text the body carries (`compile --detail`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Detail {
-    /// A consolidated body; every unit's account in the 汇编 annex.
+    /// 综合汇总：正文约十页，各单位原文收入附件
     #[default]
     Summary,
-    /// Every unit's account in the body, and no 汇编 annex.
+    /// 全文：正文逐一列出各单位的进展，不另附汇编
     Full,
 }
 
@@ -173,28 +173,15 @@ pub struct AnnexLabels {
 /// The overall numbers.
 #[derive(Debug, Serialize)]
 pub struct Overview {
-    /// Units expected to report.
-    pub expected: usize,
-    /// Reports received.
-    pub received: usize,
-    /// Received by the deadline.
-    pub on_time: usize,
-    /// Received after the deadline.
-    pub late: usize,
-    /// Not received.
-    pub missing: usize,
-    /// Received on or before the signing date (all received without one).
-    pub received_by_cutoff: usize,
+    /// The year's totals from the account (expected, received, on time, late, missing,
+    /// received by the cut-off, pairs assigned and covered, by status, gaps, tasks), shown
+    /// as fields of the overview.
+    #[serde(flatten)]
+    pub totals: Totals,
     /// Units whose report is dated after the signing date, with that date.
     pub after_cutoff: Vec<DatedUnit>,
     /// Units whose report came after the deadline but by the signing date.
     pub late_by_cutoff: Vec<DatedUnit>,
-    /// Units missing at the signing date: no report, or one dated after it.
-    pub missing_at_cutoff: usize,
-    /// Unit × task pairs assigned by the plan (项次).
-    pub pairs_assigned: usize,
-    /// Of those, accounted for by real progress text or 不涉及 with a reason.
-    pub pairs_covered: usize,
     /// Covered share as a percentage with one decimal, e.g. "89.4".
     pub coverage_percent: String,
     /// Covered assigned pairs by status, every status in display order; adds up to
@@ -206,8 +193,6 @@ pub struct Overview {
     pub pairs_uncovered: usize,
     /// Covered entries for tasks outside a unit's assignment (协同).
     pub extra_entries: usize,
-    /// Tasks in the plan (项).
-    pub tasks: usize,
     /// Sections in the plan.
     pub sections: usize,
     /// Tasks by overall status, section by section, and a total row.
@@ -793,34 +778,21 @@ fn overview(plan: &Plan, acc: &YearAccount) -> Overview {
     }
     by_section.push(total);
     Overview {
-        expected: t.expected,
-        received: t.received,
-        on_time: t.on_time,
-        late: t.late,
-        missing: t.missing,
-        received_by_cutoff: t.received_by_cutoff,
-        missing_at_cutoff: t.expected - t.received_by_cutoff,
+        totals: t.clone(),
         after_cutoff,
         late_by_cutoff,
-        pairs_assigned: t.pairs_assigned,
-        pairs_covered: t.pairs_covered,
         coverage_percent: t.coverage_percent(),
         status_counts: status_counts(&t.by_status, true),
         gap_counts: GapReason::ALL
             .iter()
             .map(|r| GapCount {
                 reason: r.label(),
-                count: match r {
-                    GapReason::NoReport => t.gaps.no_report,
-                    GapReason::NotListed => t.gaps.not_listed,
-                    GapReason::NoRealText => t.gaps.no_real_text,
-                },
+                count: t.gaps.get(*r),
             })
             .filter(|g| g.count > 0)
             .collect(),
         pairs_uncovered: t.gaps.total(),
         extra_entries: t.extra.total(),
-        tasks: t.tasks,
         sections: plan.sections.len(),
         by_section,
         lagging,
