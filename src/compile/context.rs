@@ -319,6 +319,9 @@ pub struct Account<'a> {
     pub role: &'static str,
     /// Status label.
     pub status: &'static str,
+    /// Whether the status says the work lags (滞后 or 未启动): its problems are then
+    /// quoted with the account in the body.
+    pub lagging: bool,
     /// Progress text (borrowed from the report: the largest text is never copied); empty
     /// for 不涉及.
     pub progress: &'a str,
@@ -529,6 +532,7 @@ fn account<'a>(e: &TaskEntry<'a>) -> Account<'a> {
         unit_name: &e.unit.name,
         role: e.role_label(),
         status: entry.status.label(),
+        lagging: lagging_status(entry.status),
         progress: if na || !is_real_text(&entry.progress) {
             ""
         } else {
