@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::plan::{Plan, Role, Task, Unit};
 use crate::progress::{Submission, UnitProgress, progress};
+use crate::register::Received;
 use crate::report::{Entry, Report, Status};
 
 /// Counts of covered entries by status.
@@ -243,6 +244,36 @@ impl<'a> TaskAccount<'a> {
     }
 }
 
+/// One assigned task a unit still owes.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwedTask {
+    /// Task number.
+    pub task: u32,
+    /// Task title.
+    pub title: String,
+    /// 牵头, 参与 or 属地落实.
+    pub role: &'static str,
+    /// Why it is owed: 未报送, 未填报 or 未填写实质内容.
+    pub state: &'static str,
+}
+
+/// A unit with something outstanding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outstanding {
+    /// Unit id.
+    pub id: String,
+    /// Short name.
+    pub unit: String,
+    /// Full name.
+    pub name: String,
+    /// Whether no report counts as received (none came, or only an unfilled draft).
+    pub report_missing: bool,
+    /// Whether a file came but not one task in it is filled in.
+    pub unfilled: bool,
+    /// The assigned tasks without an account (all of them when the report is missing).
+    pub tasks: Vec<OwedTask>,
+}
+
 /// The account of one reporting year.
 #[derive(Debug)]
 pub struct YearAccount<'a> {
@@ -267,11 +298,15 @@ impl<'a> YearAccount<'a> {
         plan: &'a Plan,
         year: i32,
         reports: &'a [Report],
+        received: &Received,
         cutoff: Option<NaiveDate>,
     ) -> YearAccount<'a> {
-        let units = progress(plan, year, reports);
-        let by_unit: HashMap<&str, &Report> =
-            reports.iter().map(|r| (r.unit.as_str(), r)).collect();
+        let units = progress(plan, year, reports, received);
+        // The reports that count: an unfilled draft is no report.
+        let by_unit: HashMap<&str, &Report> = units
+            .iter()
+            .filter_map(|p| Some((p.unit.id.as_str(), p.report?)))
+            .collect();
         let tasks: Vec<TaskAccount> = plan
             .tasks
             .iter()
@@ -332,6 +367,40 @@ impl<'a> YearAccount<'a> {
     /// Units whose report is dated after the cut-off, in plan order.
     pub fn after_cutoff(&self) -> impl Iterator<Item = &UnitProgress<'a>> {
         self.units.iter().filter(|p| p.after(self.cutoff))
+    }
+
+    /// Every unit with something outstanding (no report, or an assigned task without an
+    /// account), in plan order, with the tasks it owes in plan order.
+    pub fn outstanding(&self) -> Vec<Outstanding> {
+        self.units
+            .iter()
+            .filter_map(|p| {
+                let tasks: Vec<OwedTask> = self
+                    .tasks
+                    .iter()
+                    .flat_map(|t| {
+                        t.gaps
+                            .iter()
+                            .filter(|g| g.unit.id == p.unit.id)
+                            .map(|g| OwedTask {
+                                task: t.task.number,
+                                title: t.task.title.clone(),
+                                role: g.role.label(),
+                                state: g.reason.label(),
+                            })
+                    })
+                    .collect();
+                let report_missing = p.report.is_none();
+                (report_missing || !tasks.is_empty()).then(|| Outstanding {
+                    id: p.unit.id.clone(),
+                    unit: p.unit.short.clone(),
+                    name: p.unit.name.clone(),
+                    report_missing,
+                    unfilled: p.unfilled,
+                    tasks,
+                })
+            })
+            .collect()
     }
 
     /// Units with no report, in plan order.

@@ -20,13 +20,13 @@ pub struct Cli {
 /// Options shared by every command.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// 方案文件（.toml），或含一个方案文件的文件夹
-    #[arg(long, global = true, value_name = "路径", default_value = "plan")]
-    pub plan: PathBuf,
+    /// 方案文件（.toml），或含一个方案文件的文件夹（默认：当前文件夹或程序所在文件夹中的 plan/）
+    #[arg(long, global = true, value_name = "路径")]
+    pub plan: Option<PathBuf>,
     /// 报告文件夹，其中按年度分子文件夹（如 reports/2026/）
     #[arg(long, global = true, value_name = "文件夹", default_value = "reports")]
     pub reports: PathBuf,
-    /// 报告年度（默认：报告文件夹中最新的年度）
+    /// 报告年度（默认：按今天的日期正在收集或汇编的年度，截止日期后三个月内仍为上一年度）
     #[arg(long, global = true, value_name = "年份")]
     pub year: Option<i32>,
     /// 自定义模板文件夹，其中与内置模板同名的文件会替换内置模板
@@ -106,19 +106,19 @@ pub enum Command {
         after_help = "示例：\n  nianbao missing                  列出未报送单位和未填报任务，可直接复制发送\n  nianbao missing --format json"
     )]
     Missing(MissingArgs),
-    /// 为一个单位生成预填好的年度报告文件（不会覆盖已有文件）
+    /// 生成预填好分工任务的年度报告草稿，发给单位填写（草稿不是报送，不写入报告文件夹）
     #[command(
-        after_help = "示例：\n  nianbao init 水利厅               生成 reports/<年度>/shuili.yaml\n  nianbao init yinchuan --year 2027\n  nianbao init 宁夏回族自治区水利厅 --out 水利厅2026年度报告.yaml"
+        after_help = "示例：\n  nianbao init 水利厅          生成 out/<年度>/drafts/水利厅<年度>年度报告.yaml\n  nianbao init --all          为全部报送单位各生成一份\n  nianbao init 人社厅 --out 下发"
     )]
     Init(InitArgs),
-    /// 收取单位报来的报告：检查后按单位存入 reports/<年度>/，旧版本保留在 history/ 中
+    /// 收取单位报来的报告：检查后按单位存入 reports/<年度>/，登记收文，旧版本保留在 history/ 中
     #[command(
-        after_help = "示例：\n  nianbao intake 水利厅2026年度报告.yaml\n  nianbao intake 下载/*.yaml"
+        after_help = "示例：\n  nianbao intake 水利厅2026年度报告.yaml\n  nianbao intake 下载/*.yaml\n  nianbao intake 固原市年报.yaml --received 2027-01-06   按来文送达日登记"
     )]
     Intake(IntakeArgs),
-    /// 为未报送或任务未填报的单位生成催报通知
+    /// 为未报送或任务未填报的单位生成通知：截止日期前为提醒，逾期后为催报通知
     #[command(
-        after_help = "示例：\n  nianbao remind                   写入 out/<年度>/remind/\n  nianbao remind --today 2026-12-20"
+        after_help = "示例：\n  nianbao remind                        写入 out/<年度>/remind/（Word 和 Markdown）\n  nianbao remind --by 2027-01-10        逾期后催报，限期 1 月 10 日前补报"
     )]
     Remind(RemindArgs),
     /// 列出方案中的任务及其牵头、参与单位；加 --unit 只看一个单位的分工
@@ -183,11 +183,14 @@ pub struct MissingArgs {
 /// Arguments of `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// 单位：标识、简称或全称均可
+    /// 单位：标识、简称、全称或常用名称均可
     #[arg(value_name = "单位")]
-    pub unit: String,
-    /// 写到这个文件（默认 reports/<年度>/<单位标识>.yaml）
-    #[arg(long, value_name = "文件")]
+    pub unit: Option<String>,
+    /// 为全部报送单位各生成一份
+    #[arg(long)]
+    pub all: bool,
+    /// 写到这个文件夹（默认 out/<年度>/drafts/）；为一个单位生成时也可写文件名
+    #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
 }
 
@@ -197,6 +200,12 @@ pub struct IntakeArgs {
     /// 收到的报告文件（文件名不限）
     #[arg(value_name = "文件", required = true)]
     pub files: Vec<PathBuf>,
+    /// 收文时间：邮件或来文送达的日期（YYYY-MM-DD 或 "YYYY-MM-DD HH:MM"）；默认为现在
+    #[arg(long, value_name = "日期")]
+    pub received: Option<String>,
+    /// 核实后仍要收取：允许报送日期较早的版本替换已收取的版本，或文件名与内容单位不一致的文件
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// Arguments of `remind`.
@@ -205,6 +214,18 @@ pub struct RemindArgs {
     /// 输出文件夹（默认 out/<年度>/remind/）
     #[arg(long, value_name = "文件夹")]
     pub out: Option<PathBuf>,
+    /// 逾期后给出的补报期限 YYYY-MM-DD，写入催报通知
+    #[arg(long, value_name = "日期")]
+    pub by: Option<String>,
+    /// 通知的格式，可写多个，用逗号分隔：md（Markdown）、docx（Word）、html（打印页）
+    #[arg(
+        long,
+        value_name = "格式",
+        value_delimiter = ',',
+        default_value = "md,docx",
+        value_parser = ["md", "docx", "html"]
+    )]
+    pub format: Vec<String>,
 }
 
 /// Arguments of `tasks`.
@@ -294,6 +315,179 @@ pub struct CheckArgs {
     pub format: CheckFormat,
 }
 
+/// The help layout, with Chinese headings. Sections a command lacks are left out.
+fn help_template(cmd: &clap::Command) -> String {
+    let mut t = String::from("{about-with-newline}\n用法：{usage}\n");
+    if cmd.get_subcommands().next().is_some() {
+        t.push_str("\n命令：\n{subcommands}\n");
+    }
+    if cmd.get_positionals().next().is_some() {
+        t.push_str("\n参数：\n{positionals}\n");
+    }
+    t.push_str("\n选项：\n{options}\n{after-help}");
+    t
+}
+
+/// The usage line in Chinese: clap's own, with its English placeholders translated.
+fn usage_line(cmd: &mut clap::Command) -> String {
+    cmd.render_usage()
+        .to_string()
+        .trim_start_matches("Usage:")
+        .trim()
+        .replace("[OPTIONS]", "[选项]")
+        .replace("<COMMAND>", "<命令>")
+}
+
+/// The command definition with Chinese help: headings, usage, and the help and version
+/// flags' own descriptions.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command()
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .disable_help_subcommand(true)
+        .subcommand_value_name("命令")
+        .arg(
+            clap::Arg::new("help")
+                .short('h')
+                .long("help")
+                .global(true)
+                .action(clap::ArgAction::Help)
+                .help("显示帮助"),
+        )
+        .arg(
+            clap::Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(clap::ArgAction::Version)
+                .help("显示版本"),
+        );
+    cmd = chinese_args(cmd).mut_subcommands(chinese_args);
+    cmd.build();
+    let usage = usage_line(&mut cmd);
+    let template = help_template(&cmd);
+    cmd.mut_subcommands(|mut s| {
+        let usage = usage_line(&mut s);
+        let usage = usage.replacen("nianbao-", "nianbao ", 1);
+        let template = help_template(&s);
+        s.override_usage(usage).help_template(template)
+    })
+    .override_usage(usage)
+    .help_template(template)
+}
+
+/// Writes each argument's default and accepted values into its own Chinese help, in place
+/// of clap's English "[default: …]" and "Possible values".
+fn chinese_args(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|arg| {
+        let mut help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        let values: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| match v.get_help() {
+                Some(h) => format!("{}（{h}）", v.get_name()),
+                None => v.get_name().to_string(),
+            })
+            .collect();
+        let is_flag = !arg.get_action().takes_values();
+        if !values.is_empty() && !is_flag && !help.contains("：md") {
+            help.push_str(&format!("。可用：{}", values.join("、")));
+        }
+        let defaults: Vec<String> = arg
+            .get_default_values()
+            .iter()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        if !defaults.is_empty() && !is_flag && !help.contains("默认") {
+            help.push_str(&format!("（默认：{}）", defaults.join(",")));
+        }
+        if is_flag {
+            return arg;
+        }
+        arg.help(help)
+            .hide_default_value(true)
+            .hide_possible_values(true)
+    })
+}
+
+/// Parses the command line, or says in Chinese what is wrong with it.
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let matches = command().try_get_matches()?;
+    Cli::from_arg_matches(&matches)
+}
+
+/// An argument error in Chinese, with the usage and where to find help.
+pub fn error_message(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |k: ContextKind| -> String {
+        match e.get(k) {
+            Some(ContextValue::String(s)) => s.clone(),
+            Some(ContextValue::Strings(v)) => v.join("、"),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => v
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join("、"),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let arg = get(ContextKind::InvalidArg);
+    let value = get(ContextKind::InvalidValue);
+    let mut msg = match e.kind() {
+        ErrorKind::InvalidSubcommand => {
+            format!("没有“{}”这个命令", get(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::UnknownArgument => format!("无法识别的参数“{arg}”"),
+        ErrorKind::InvalidValue => format!("{arg} 的值“{value}”无效"),
+        ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(|s| format!("：{s}"))
+                .unwrap_or_default();
+            format!("{arg} 的值“{value}”无效{why}")
+        }
+        ErrorKind::MissingRequiredArgument => format!("缺少必须写的参数：{arg}"),
+        ErrorKind::ArgumentConflict => {
+            format!("{arg} 不能与 {} 同时使用", get(ContextKind::PriorArg))
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("{arg} 的值的个数不对")
+        }
+        ErrorKind::InvalidUtf8 => "命令行中有无法识别的字符".to_string(),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "请写明要运行的命令".to_string()
+        }
+        _ => "命令行参数有误".to_string(),
+    };
+    let valid = get(ContextKind::ValidValue);
+    if !valid.is_empty() {
+        msg.push_str(&format!("。可用的值：{valid}"));
+    }
+    let suggested: Vec<String> = [
+        ContextKind::SuggestedSubcommand,
+        ContextKind::SuggestedArg,
+        ContextKind::SuggestedValue,
+    ]
+    .into_iter()
+    .map(get)
+    .filter(|s| !s.is_empty())
+    .collect();
+    if !suggested.is_empty() {
+        msg.push_str(&format!("。是否应为“{}”？", suggested.join("”或“")));
+    }
+    let usage = get(ContextKind::Usage);
+    let usage = usage.trim_start_matches("Usage:").trim();
+    let mut out = format!("错误：{msg}\n");
+    if !usage.is_empty() {
+        out.push_str(&format!("\n用法：{usage}\n"));
+    }
+    out.push_str("\n查看全部命令和选项：nianbao --help\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +505,6 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
     }
 }

@@ -308,6 +308,21 @@ impl Tally {
     }
 }
 
+/// Colour only on a terminal, and never when NO_COLOR is set.
+pub fn color_enabled() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    std::io::IsTerminal::is_terminal(&std::io::stdout()) && !no_color
+}
+
+/// The diagnostic renderer: styled only where colour is enabled.
+pub fn renderer() -> annotate_snippets::Renderer {
+    if color_enabled() {
+        annotate_snippets::Renderer::styled()
+    } else {
+        annotate_snippets::Renderer::plain()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ macro_rules! say {
 }
 
 pub mod account;
+pub mod calendar;
 pub mod cli;
 pub mod cmd;
 pub mod compile;
@@ -22,10 +23,13 @@ pub mod coverage;
 pub mod diag;
 pub mod document;
 pub mod extract;
+pub mod filing;
 pub mod interrupt;
 pub mod node;
+pub mod notice;
 pub mod plan;
 pub mod progress;
+pub mod register;
 pub mod report;
 pub mod source;
 pub mod suggest;

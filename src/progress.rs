@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::coverage::UnitCoverage;
 use crate::plan::{Plan, Role, Unit};
+use crate::register::Received;
 use crate::report::{Report, Status};
 
 /// Whether and when a unit's report arrived.
@@ -46,6 +47,11 @@ pub struct UnitProgress<'a> {
     pub submission: Submission,
     /// Days after the deadline (0 when on time or missing).
     pub days_late: i64,
+    /// When the office received the filed report, as its receipt register records.
+    pub received: Option<NaiveDate>,
+    /// Whether a report file is there but not one task is filled in (an unfilled draft):
+    /// it counts as not submitted.
+    pub unfilled: bool,
 }
 
 impl UnitProgress<'_> {
@@ -61,20 +67,31 @@ impl UnitProgress<'_> {
             .unwrap_or(0)
     }
 
-    /// Whether the report is dated after a cut-off (never without one).
+    /// The date the report counts as submitted: when it was received where the register
+    /// records that, else the date the report gives.
+    pub fn arrived(&self) -> Option<NaiveDate> {
+        self.report.and_then(|r| self.received.or(r.submitted))
+    }
+
+    /// Whether the report arrived after a cut-off (never without one).
     pub fn after(&self, cutoff: Option<NaiveDate>) -> bool {
-        match (self.report.and_then(|r| r.submitted), cutoff) {
+        match (self.arrived(), cutoff) {
             (Some(s), Some(c)) => s > c,
             _ => false,
         }
     }
 
-    /// The submission date as 2026-12-20, or empty when there is none.
+    /// The date the report gives, as 2026-12-20, or empty when there is none.
     pub fn date(&self) -> String {
         self.report
             .and_then(|r| r.submitted)
             .map(|d| d.to_string())
             .unwrap_or_default()
+    }
+
+    /// The date the register records the report as received, or empty.
+    pub fn received_date(&self) -> String {
+        self.received.map(|d| d.to_string()).unwrap_or_default()
     }
 
     /// Lead tasks not yet covered.
@@ -92,14 +109,25 @@ impl UnitProgress<'_> {
     }
 }
 
-/// The standing of every reporting unit, in plan order.
-pub fn progress<'a>(plan: &'a Plan, year: i32, reports: &'a [Report]) -> Vec<UnitProgress<'a>> {
+/// The standing of every reporting unit, in plan order. `received` holds the dates the
+/// receipt register records; a report without one is judged by the date it gives.
+pub fn progress<'a>(
+    plan: &'a Plan,
+    year: i32,
+    reports: &'a [Report],
+    received: &Received,
+) -> Vec<UnitProgress<'a>> {
     let by_unit: HashMap<&str, &Report> = reports.iter().map(|r| (r.unit.as_str(), r)).collect();
     let deadline = plan.deadline(year);
     plan.reporting_units()
         .map(|unit| {
-            let report = by_unit.get(unit.id.as_str()).copied();
-            let days_late = match (report.and_then(|r| r.submitted), deadline) {
+            let file = by_unit.get(unit.id.as_str()).copied();
+            // A file in which not one task is filled in is a draft, not a submission.
+            let unfilled = file.is_some_and(|r| !r.entries.iter().any(|e| e.is_covered()));
+            let report = file.filter(|_| !unfilled);
+            let received = report.and(received.get(&unit.id).copied());
+            let arrived = report.and_then(|r| received.or(r.submitted));
+            let days_late = match (arrived, deadline) {
                 (Some(s), Some(d)) if s > d => (s - d).num_days(),
                 _ => 0,
             };
@@ -114,6 +142,8 @@ pub fn progress<'a>(plan: &'a Plan, year: i32, reports: &'a [Report]) -> Vec<Uni
                 coverage: UnitCoverage::of(plan, unit, report),
                 submission,
                 days_late,
+                received,
+                unfilled,
             }
         })
         .collect()

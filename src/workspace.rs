@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
 use crate::diag::Diagnostic;
 use crate::plan::{Plan, load_plan};
@@ -35,18 +35,68 @@ fn read_folder(dir: &Path) -> Result<std::fs::ReadDir> {
     })
 }
 
-/// Finds the plan file: the given path (a file, or a folder holding one `.toml`), or `plan/`.
-pub fn find_plan(given: Option<&Path>) -> Result<PathBuf> {
-    let path = given.unwrap_or(Path::new("plan"));
-    if path.is_file() {
-        return Ok(path.to_path_buf());
+/// Finds the plan file. Given a path (`--plan`): that file, or the one `.toml` in that
+/// folder. Otherwise a `plan/` folder, looked for in order: in each of `near` and the
+/// folders above it (the folders of the files being checked, so a unit can check its
+/// report from anywhere inside a copy of the project), in the working folder, and beside
+/// the program itself (a bundle that ships the plan next to `nianbao.exe`).
+pub fn find_plan(given: Option<&Path>, near: &[&Path]) -> Result<PathBuf> {
+    if let Some(path) = given {
+        if path.is_file() {
+            return Ok(path.to_path_buf());
+        }
+        if !path.is_dir() {
+            return Err(usage(format!(
+                "找不到 --plan 指定的方案文件 {}",
+                display_path(path)
+            )));
+        }
+        return plan_in(path);
     }
-    if !path.is_dir() {
-        return Err(usage(format!(
-            "找不到方案文件 {}：请在项目文件夹（含 plan/ 和 reports/）中运行，或用 --plan 指定方案文件",
-            display_path(path)
-        )));
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let mut places: Vec<PathBuf> = Vec::new();
+    for start in near {
+        let start = if start.as_os_str().is_empty() {
+            cwd.clone()
+        } else {
+            cwd.join(start)
+        };
+        places.extend(start.ancestors().map(Path::to_path_buf));
     }
+    places.push(cwd.clone());
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf));
+    places.extend(exe_dir.clone());
+    for dir in &places {
+        let folder = dir.join("plan");
+        if folder.is_dir() {
+            return plan_in(&relative_to(&folder, &cwd));
+        }
+    }
+    let mut looked = Vec::new();
+    if !near.is_empty() {
+        looked.push("所查文件所在的文件夹及其上级文件夹".to_string());
+    }
+    looked.push(format!("当前文件夹 {}", display_path(&cwd)));
+    if let Some(e) = exe_dir {
+        looked.push(format!("程序所在的文件夹 {} ", display_path(&e)));
+    }
+    Err(usage(format!(
+        "找不到方案文件：{}中都没有 plan 文件夹。请在项目文件夹（含 plan/ 和 reports/）中运行，或用 --plan 指定方案文件",
+        looked.join("、")
+    )))
+}
+
+/// A path shown relative to the working folder where it lies inside it.
+fn relative_to(path: &Path, cwd: &Path) -> PathBuf {
+    path.strip_prefix(cwd)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The one `.toml` in a plan folder.
+fn plan_in(path: &Path) -> Result<PathBuf> {
     let mut tomls: Vec<PathBuf> = read_folder(path)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
@@ -95,20 +145,6 @@ pub fn years(reports: &Path) -> Result<Vec<i32>> {
         .collect();
     years.sort();
     Ok(years)
-}
-
-/// The year to work on: the one given, or the latest year folder.
-pub fn pick_year(reports: &Path, given: Option<i32>) -> Result<i32> {
-    if let Some(y) = given {
-        return Ok(y);
-    }
-    match years(reports)?.last() {
-        Some(&y) => Ok(y),
-        None => bail!(UsageError(format!(
-            "{} 中没有年度文件夹（如 2026/），请用 --year 指定年度",
-            display_path(reports)
-        ))),
-    }
 }
 
 /// The report files of a year, sorted by name. A missing folder means no reports yet.

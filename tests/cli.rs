@@ -160,6 +160,7 @@ fn shipped_sample_reports_parse_and_show_the_expected_gaps() {
 fn check_json(dir: &str, args: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
     let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args(args)
+        .args(year_args(dir, args))
         .args(["--format", "json"])
         .current_dir(dir)
         .output()
@@ -192,7 +193,10 @@ const FIXTURE_RUNS: &[(&str, &[&str])] = &[
             "nothere.yaml",
         ],
     ),
-    ("tests/fixtures/clean", &["check", "--year", "2030"]),
+    (
+        "tests/fixtures/clean",
+        &["check", "--year", "2026", "--today", "2026-11-01"],
+    ),
     (
         "tests/fixtures/hostile",
         &[
@@ -303,6 +307,29 @@ fn broken_report_file_is_not_listed_as_missing() {
             .iter()
             .all(|f| !f["message"].as_str().unwrap().contains("shuiwu"))
     );
+}
+
+/// `--year Y` for a run in a fixture tree whose reports folder holds the one year `Y`,
+/// unless the run names a year itself. The trees are dated; the clock is not, and the
+/// default year follows the clock (tested on its own in `workflow`).
+pub fn year_args(dir: impl AsRef<Path>, args: &[&str]) -> Vec<String> {
+    if args.contains(&"--year") {
+        return Vec::new();
+    }
+    let years: Vec<String> = std::fs::read_dir(dir.as_ref().join("reports"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.len() == 4 && n.parse::<i32>().is_ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    match years.as_slice() {
+        [y] => vec!["--year".to_string(), y.clone()],
+        _ => Vec::new(),
+    }
 }
 
 #[path = "compile/mod.rs"]

@@ -1,8 +1,7 @@
 //! `nianbao check`: validate the plan and the reports, printing every finding.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
-use annotate_snippets::Renderer;
 use anyhow::Result;
 
 use crate::Outcome;
@@ -10,17 +9,29 @@ use crate::cli::{CheckArgs, CheckFormat, Global};
 use crate::diag::{Diagnostic, Tally};
 use crate::source::display_path;
 use crate::validate::{Scope, check_reports};
-use crate::workspace::{find_plan, pick_year, read_plan, report_files};
+use crate::workspace::{find_plan, read_plan, report_files};
+use crate::year::{Need, pick_year, today};
 
 /// Runs `check`.
 pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
-    let plan_path = find_plan(Some(&global.plan))?;
+    let near: Vec<&std::path::Path> = args
+        .paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.as_path()
+            } else {
+                p.parent().unwrap_or(std::path::Path::new(""))
+            }
+        })
+        .collect();
+    let plan_path = find_plan(global.plan.as_deref(), &near)?;
     let (plan, mut diags) = read_plan(&plan_path)?;
     let mut summary = Vec::new();
     let mut unreadable = false;
     if let Some(plan) = &plan {
         let (files, scope) = if args.paths.is_empty() {
-            let year = pick_year(&global.reports, global.year)?;
+            let year = pick_year(global, plan, today(global)?, Need::Collecting)?;
             (report_files(&global.reports, year)?, Scope::WholeYear(year))
         } else {
             (expand_folders(&args.paths)?, Scope::Files)
@@ -86,28 +97,13 @@ fn expand_folders(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf
     Ok(files)
 }
 
-/// Colour only on a terminal, and never when NO_COLOR is set.
-pub fn color_enabled() -> bool {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    std::io::stdout().is_terminal() && !no_color
-}
-
-/// The diagnostic renderer: styled only where colour is enabled.
-pub fn renderer() -> Renderer {
-    if color_enabled() {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    }
-}
-
 fn print_human(
     out: &mut impl Write,
     diags: &[Diagnostic],
     summary: &[String],
     tally: Tally,
 ) -> Result<()> {
-    let renderer = renderer();
+    let renderer = crate::diag::renderer();
     for d in diags {
         writeln!(out, "{}\n", d.render(&renderer))?;
     }

@@ -17,12 +17,12 @@ use crate::report::parse_date;
 use crate::source::display_path;
 use crate::workspace::UsageError;
 use crate::writer::{self, Options, pdf::MissingTool};
-use crate::year::{Year, print_errors, source_date_epoch};
+use crate::year::{Need, Year, print_errors, source_date_epoch};
 
 /// Runs `compile`.
 pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
     let date = signature_date(args.date.as_deref(), global.today.as_deref())?;
-    let loaded = Year::load(global)?;
+    let loaded = Year::load(global, Need::Reports)?;
     let errors = loaded.errors();
     if !errors.is_empty() {
         print_errors(errors.iter().copied());
@@ -41,12 +41,14 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         year,
         reports,
         diags,
+        received,
         ..
     } = loaded;
 
     let settings = Settings {
         date,
         detail: args.detail,
+        received,
     };
     let ctx = context::build(&plan, year, &reports, settings);
     let gaps = gap_summary(&ctx, &diags);

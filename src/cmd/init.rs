@@ -1,61 +1,129 @@
 //! `nianbao init`: a report file pre-filled for one unit, ready to fill in and self-check.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
 use crate::Outcome;
 use crate::cli::{Global, InitArgs};
-use crate::cmd::find_unit;
 use crate::compile::numerals::cn_date;
 use crate::compile::output::write_new;
 use crate::plan::{Plan, Unit};
 use crate::report::PLACEHOLDER_MARK;
 use crate::source::display_path;
-use crate::workspace::{UsageError, years};
-use crate::year::{load_plan, today};
+use crate::workspace::UsageError;
+use crate::year::{Need, load_plan, pick_year, today};
 
 /// Runs `init`.
 pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
     let (plan, _) = load_plan(global)?;
-    let unit = find_unit(&plan, &args.unit)?;
-    let year = match global.year {
-        Some(y) => y,
-        None => match years(&global.reports).ok().and_then(|y| y.last().copied()) {
-            Some(y) => y,
-            None => chrono::Datelike::year(&today(global)?),
-        },
+    let year = pick_year(global, &plan, today(global)?, Need::Drafts)?;
+    let units: Vec<&Unit> = match (&args.unit, args.all) {
+        (Some(name), false) => vec![plan.find_unit(name)?],
+        (None, true) => plan.reporting_units().collect(),
+        (Some(_), true) => {
+            return Err(UsageError("写了 --all 就不要再写单位名称".into()).into());
+        }
+        (None, false) => {
+            return Err(UsageError(
+                "请写明为哪个单位生成报告草稿（如 nianbao init 水利厅），或用 --all 为全部单位生成"
+                    .into(),
+            )
+            .into());
+        }
     };
-    let out = args.out.clone().unwrap_or_else(|| {
-        global
-            .reports
-            .join(year.to_string())
-            .join(format!("{}.yaml", unit.id))
-    });
-    if out.exists() {
-        return Err(UsageError(format!(
-            "{} 已存在，没有覆盖。如要重新生成，请先把原文件改名或移走",
-            display_path(&out)
-        ))
-        .into());
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()).join("drafts"));
+    // `--out 水利厅2026年度报告.yaml` names the file itself, for one unit.
+    let named_file = dir
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if named_file && units.len() > 1 {
+        return Err(UsageError("为多个单位生成时，--out 应是文件夹".into()).into());
     }
-    write_new(
-        &out,
-        scaffold(&plan, unit, year, &display_path(&out)).as_bytes(),
-    )?;
-    let assigned = plan.assignments(unit).count();
+    let targets: Vec<PathBuf> = units
+        .iter()
+        .map(|u| {
+            if named_file {
+                dir.clone()
+            } else {
+                dir.join(draft_name(u, year))
+            }
+        })
+        .collect();
+    for t in &targets {
+        if inside(t, &global.reports) {
+            return Err(UsageError(format!(
+                "报告草稿不能写入报告文件夹 {}：放在那里会被当作已报送。请写到其他文件夹（默认 out/{year}/drafts/），发给单位填写，收到后用 intake 收取",
+                display_path(&global.reports)
+            ))
+            .into());
+        }
+        if t.exists() && !args.all {
+            return Err(UsageError(format!(
+                "{} 已存在，没有覆盖。如要重新生成，请先把原文件改名或移走",
+                display_path(t)
+            ))
+            .into());
+        }
+    }
+    for (unit, target) in units.iter().zip(&targets) {
+        if target.exists() {
+            say!("{} 已存在，保留原文件", display_path(target));
+            continue;
+        }
+        write_new(target, scaffold(&plan, unit, year).as_bytes())?;
+        let assigned = plan.assignments(unit).count();
+        say!(
+            "已生成{}{year}年度报告草稿：{}（{assigned}项分工任务）",
+            unit.short,
+            display_path(target)
+        );
+    }
     say!(
-        "已为{}生成 {} 年度报告：{}（预填了 {assigned} 项分工任务）",
-        unit.short,
-        year,
-        display_path(&out)
-    );
-    say!(
-        "填写后请运行 `nianbao check {}` 自查。",
-        display_path(&PathBuf::from(&out))
+        "请把草稿发给{}填写；填好后可自行检查，报回后由办公室收取。",
+        if units.len() == 1 {
+            "该单位"
+        } else {
+            "各单位"
+        }
     );
     Ok(Outcome::Clean)
+}
+
+/// The draft's file name: 水利厅2026年度报告.yaml.
+pub fn draft_name(unit: &Unit, year: i32) -> String {
+    format!("{}{year}年度报告.yaml", unit.short)
+}
+
+/// Whether `path` would lie inside `folder` (neither needs to exist yet).
+fn inside(path: &Path, folder: &Path) -> bool {
+    let absolute = |p: &Path| {
+        let p = std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or(p.to_path_buf());
+        // Resolve the longest existing ancestor, so links and `..` are seen through.
+        let mut existing = p.as_path();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (existing.parent(), existing.file_name()) {
+                (Some(parent), Some(name)) => {
+                    rest.push(name.to_os_string());
+                    existing = parent;
+                }
+                _ => break,
+            }
+        }
+        let mut resolved = std::fs::canonicalize(existing).unwrap_or(existing.to_path_buf());
+        for name in rest.iter().rev() {
+            resolved.push(name);
+        }
+        resolved
+    };
+    absolute(path).starts_with(absolute(folder))
 }
 
 /// Wraps text into comment lines of about `width` characters, never starting a line with
@@ -85,7 +153,7 @@ fn comment_lines(text: &str, width: usize, indent: &str) -> String {
 }
 
 /// The scaffold text for a unit and year.
-pub fn scaffold(plan: &Plan, unit: &Unit, year: i32, path: &str) -> String {
+pub fn scaffold(plan: &Plan, unit: &Unit, year: i32) -> String {
     let p = PLACEHOLDER_MARK;
     let deadline = plan.deadline(year).map(cn_date).unwrap_or_default();
     let mut s = String::new();
@@ -109,7 +177,10 @@ pub fn scaffold(plan: &Plan, unit: &Unit, year: i32, path: &str) -> String {
         s,
         "#       多行文字写在“|-”的下一行，比字段名多缩进两个空格；缩进只用空格，不用 Tab。"
     );
-    let _ = writeln!(s, "# 自查：保存后运行  nianbao check {path}");
+    let _ = writeln!(
+        s,
+        "# 自查：装有本程序的，保存后运行  nianbao check 本文件名"
+    );
     let _ = writeln!(
         s,
         "# ==============================================================\n"
@@ -148,7 +219,10 @@ pub fn scaffold(plan: &Plan, unit: &Unit, year: i32, path: &str) -> String {
         let _ = writeln!(s, "  # 方案原文：");
         s.push_str(&comment_lines(&task.text, 36, "  "));
         let _ = writeln!(s, "  - task: {}", task.number);
-        let _ = writeln!(s, "    status: 按计划推进");
+        let _ = writeln!(
+            s,
+            "    status: {p}已完成、按计划推进、滞后、未启动或不涉及，选一个】"
+        );
         let _ = writeln!(s, "    progress: |-");
         let _ = writeln!(
             s,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::Outcome;
 use crate::cli::{Global, ListFormat, TasksArgs, UnitsArgs};
-use crate::cmd::{find_unit, table};
+use crate::cmd::table;
 use crate::plan::{Plan, Role};
 use crate::year::load_plan;
 
@@ -44,7 +44,7 @@ pub fn tasks(global: &Global, args: &TasksArgs) -> Result<Outcome> {
     let unit = args
         .unit
         .as_deref()
-        .map(|u| find_unit(&plan, u))
+        .map(|u| plan.find_unit(u))
         .transpose()?;
     let rows: Vec<TaskRow> = plan
         .tasks

@@ -1,53 +1,47 @@
-//! `nianbao remind`: a reminder notice (催报通知) for each unit with something outstanding.
+//! `nianbao remind`: a notice (提醒 or 催报通知) to each unit with something outstanding,
+//! and the list of who gets one.
 
 use std::path::PathBuf;
 
 use anyhow::Result;
-use serde::Serialize;
 
 use crate::Outcome;
 use crate::cli::{Global, RemindArgs};
-use crate::cmd::missing::{OwedTask, outstanding};
-use crate::compile::numerals::{cn_date, deadline_words};
-use crate::compile::output::write_atomic;
+use crate::compile::output::{Staged, stage};
 use crate::compile::template::Templates;
-use crate::progress::progress;
+use crate::notice::{NoticeKind, notices};
+use crate::report::parse_date;
 use crate::source::display_path;
-use crate::year::{Year, today};
-
-/// What the reminder template sees.
-#[derive(Serialize)]
-struct UnitNames<'a> {
-    id: &'a str,
-    short: &'a str,
-    name: &'a str,
-}
-
-#[derive(Serialize)]
-struct RemindContext<'a> {
-    year: i32,
-    subject: &'a str,
-    plan_title: &'a str,
-    to: &'a str,
-    cc: &'a str,
-    deadline_cn: String,
-    deadline_words: String,
-    today_cn: String,
-    today_iso: String,
-    /// 还剩 N 天 / 今天截止 / 已过截止日期 N 天.
-    when: String,
-    unit: UnitNames<'a>,
-    report_missing: bool,
-    tasks: &'a [OwedTask],
-    total_tasks: usize,
-}
+use crate::workspace::UsageError;
+use crate::writer::{self, Options};
+use crate::year::{Need, Year};
 
 /// Runs `remind`.
 pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
-    let year = Year::load(global)?;
-    let today = today(global)?;
-    let standing = progress(&year.plan, year.year, &year.reports);
-    let items = outstanding(&year, &standing);
+    let year = Year::load(global, Need::Collecting)?;
+    let by = match &args.by {
+        None => None,
+        Some(t) => Some(parse_date(t).filter(|d| *d >= year.today).ok_or_else(|| {
+            UsageError(format!(
+                "--by 的日期“{t}”无效，请写成 2027-01-10 的形式，且不早于今天"
+            ))
+        })?),
+    };
+    let account = year.account(None);
+    let list = notices(&year.plan, &account, year.today, by);
+    if list.is_empty() {
+        say!("{} 年度没有需要提醒或催报的单位。", year.year);
+        return Ok(Outcome::Clean);
+    }
+    let kind = list[0].kind;
+    if kind == NoticeKind::Reminder && by.is_some() {
+        eprintln!("注意：截止日期尚未到，通知中写的是原截止日期，--by 未使用。");
+    }
+    if year.plan.report.contact.is_empty() && year.plan.report.phone.is_empty() {
+        eprintln!(
+            "注意：方案的 [report] 中没有填写 contact（联系人）和 phone（联系电话），通知中没有联系方式。"
+        );
+    }
     let templates = Templates::load(&global.templates)?;
     for w in templates.retired_warnings() {
         eprintln!("{w}");
@@ -57,56 +51,55 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
             .join(year.year.to_string())
             .join("remind")
     });
-    let deadline = year.plan.deadline(year.year);
-    let when = match deadline.map(|d| (d - today).num_days()) {
-        Some(days @ 1..) => format!("距截止还有{days}天"),
-        Some(0) => "今天即为截止日期".to_string(),
-        Some(days) => format!("已过截止日期{}天", -days),
-        None => String::new(),
-    };
-    if items.is_empty() {
-        say!("{} 年度没有需要催报的单位。", year.year);
-        return Ok(Outcome::Clean);
-    }
-    for item in &items {
-        let unit = year
-            .plan
-            .unit(&item.id)
-            .map(|u| (u.id.as_str(), u.short.as_str(), u.name.as_str()));
-        let Some((id, short, name)) = unit else {
-            continue;
-        };
-        let ctx = RemindContext {
-            year: year.year,
-            subject: &year.plan.subject,
-            plan_title: &year.plan.title,
-            to: &year.plan.reporting.to,
-            cc: &year.plan.reporting.cc,
-            deadline_cn: deadline.map(cn_date).unwrap_or_default(),
-            deadline_words: deadline_words(
-                year.plan.reporting.deadline_month,
-                year.plan.reporting.deadline_day,
-            ),
-            today_cn: cn_date(today),
-            today_iso: today.to_string(),
-            when: when.clone(),
-            unit: UnitNames { id, short, name },
-            report_missing: item.report_missing,
-            tasks: &item.tasks,
-            total_tasks: year.plan.tasks.len(),
-        };
-        let doc = templates.document("remind.md", &Templates::value(&ctx))?;
-        let text = crate::writer::markdown::render(&doc);
-        let path = dir.join(format!("{id}.md"));
-        write_atomic(&path, text.as_bytes())?;
-        let what = if item.report_missing {
-            format!("未报送（{} 项分工任务）", item.tasks.len())
+    let options = Options { browser: None };
+    let writers: Vec<_> = args.format.iter().filter_map(|f| writer::find(f)).collect();
+    // Every notice in every format is rendered before any file is put in place.
+    let mut staged: Vec<Staged> = Vec::new();
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for notice in &list {
+        let doc = templates.document("remind.md", &Templates::value(notice))?;
+        let stem = format!("{}-{}", notice.unit.short, notice.kind.label());
+        let mut files = Vec::new();
+        for w in &writers {
+            let path = dir.join(format!("{stem}.{}", w.extension));
+            staged.push(stage(&path, |out| (w.write)(&doc, &options, out))?);
+            files.push(display_path(&path));
+        }
+        let what = if notice.report_missing {
+            format!("未报送（{}项分工任务）", notice.tasks.len())
         } else {
-            let numbers: Vec<String> = item.tasks.iter().map(|t| t.task.to_string()).collect();
-            format!("任务 {} 未填报", numbers.join("、"))
+            let numbers: Vec<String> = notice.tasks.iter().map(|t| t.task.to_string()).collect();
+            format!("第{}项任务未报告进展", numbers.join("、"))
         };
-        say!("{short}：{what} → {}", display_path(&path));
+        rows.push([
+            notice.unit.name.clone(),
+            notice.kind.label().to_string(),
+            what,
+            files.join("；"),
+        ]);
     }
-    say!("共 {} 份催报通知。", items.len());
+    let list_path = dir.join("发送名单.csv");
+    staged.push(stage(&list_path, |out| {
+        out.write_all("\u{feff}".as_bytes())?;
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["单位", "通知", "未报事项", "文件"])?;
+        for r in &rows {
+            w.write_record(r)?;
+        }
+        w.flush()?;
+        Ok(())
+    })?);
+    for s in staged {
+        s.commit()?;
+    }
+    for r in &rows {
+        say!("{}：{}，{} → {}", r[0], r[1], r[2], r[3]);
+    }
+    say!(
+        "共 {} 份{}，发送名单见 {}。",
+        rows.len(),
+        kind.label(),
+        display_path(&list_path)
+    );
     Ok(Outcome::Clean)
 }

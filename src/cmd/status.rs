@@ -8,14 +8,14 @@ use comfy_table::Color;
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::account::{Tally, YearAccount};
+use crate::account::Tally;
+use crate::calendar::deadline_sentence;
 use crate::cli::{Global, StatusArgs, TableFormat};
 use crate::cmd::{colored, table};
-use crate::compile::numerals::cn_date;
 use crate::plan::UnitKind;
 use crate::progress::{Submission, UnitProgress};
 use crate::report::Status;
-use crate::year::{Year, today};
+use crate::year::{Need, Year};
 
 /// One unit's row, as JSON and CSV show it.
 #[derive(Serialize)]
@@ -24,7 +24,12 @@ struct Row<'a> {
     unit: &'a str,
     kind: &'a str,
     state: &'static str,
+    /// When the office received it (receipt register); empty when not recorded.
+    received: String,
+    /// The date the report gives.
     date: String,
+    /// A file came in, but not one task is filled in: counted as not submitted.
+    unfilled: bool,
     days_late: i64,
     covered: usize,
     assigned: usize,
@@ -58,7 +63,9 @@ fn row<'a>(year: &'a Year, p: &UnitProgress<'a>) -> Row<'a> {
         unit: &p.unit.short,
         kind: year.plan.kinds.of(p.unit.kind),
         state: p.submission.label(),
+        received: p.received_date(),
         date: p.date(),
+        unfilled: p.unfilled,
         days_late: p.days_late,
         covered: p.coverage.covered(),
         assigned: p.coverage.assigned.len(),
@@ -68,31 +75,11 @@ fn row<'a>(year: &'a Year, p: &UnitProgress<'a>) -> Row<'a> {
     }
 }
 
-/// A sentence about the deadline: days left, today, or days overdue.
-pub fn deadline_sentence(deadline: Option<NaiveDate>, today: NaiveDate) -> String {
-    match deadline {
-        None => "方案未规定有效的截止日期".to_string(),
-        Some(d) => {
-            let days = (d - today).num_days();
-            let when = match days {
-                1.. => format!("还剩 {days} 天"),
-                0 => "今天截止".to_string(),
-                _ => format!("已过截止日期 {} 天", -days),
-            };
-            format!(
-                "截止日期 {}，{when}（今天是 {}）",
-                cn_date(d),
-                cn_date(today)
-            )
-        }
-    }
-}
-
 /// Runs `status`.
 pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
-    let year = Year::load(global)?;
-    let today = today(global)?;
-    let account = YearAccount::of(&year.plan, year.year, &year.reports, None);
+    let year = Year::load(global, Need::Collecting)?;
+    let today = year.today;
+    let account = year.account(None);
     let standing = &account.units;
     let totals = &account.totals;
     let deadline = account.deadline;
@@ -125,7 +112,8 @@ pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
                 "单位",
                 "类别",
                 "报送状态",
-                "报送日期",
+                "收文日期",
+                "报告所填日期",
                 "逾期天数",
                 "已覆盖任务",
                 "分工任务",
@@ -139,7 +127,12 @@ pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
                     r.id.to_string(),
                     r.unit.to_string(),
                     r.kind.to_string(),
-                    r.state.to_string(),
+                    if r.unfilled {
+                        format!("{}（空白稿）", r.state)
+                    } else {
+                        r.state.to_string()
+                    },
+                    r.received.clone(),
                     r.date.clone(),
                     r.days_late.to_string(),
                     r.covered.to_string(),
@@ -154,6 +147,10 @@ pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
         TableFormat::Table => print_table(&mut out, &year, standing, &summary)?,
     }
     Ok(Outcome::Clean)
+}
+
+fn dash(s: &str) -> &str {
+    if s.is_empty() { "—" } else { s }
 }
 
 fn print_table(
@@ -172,7 +169,8 @@ fn print_table(
         let mut t = table(&[
             "单位",
             "报送状态",
-            "报送日期",
+            "收文日期",
+            "报告所填日期",
             "任务覆盖",
             "滞后",
             "未启动",
@@ -192,12 +190,15 @@ fn print_table(
                 colored(
                     if r.days_late > 0 {
                         format!("逾期{}天", r.days_late)
+                    } else if r.unfilled {
+                        "未报送（空白稿）".to_string()
                     } else {
                         r.state.to_string()
                     },
                     color,
                 ),
-                colored(if r.date.is_empty() { "—" } else { &r.date }, None),
+                colored(dash(&r.received), None),
+                colored(dash(&r.date), None),
                 colored(format!("{}/{}", r.covered, r.assigned), coverage_color),
                 colored(r.behind, None),
                 colored(r.not_started, None),

@@ -13,6 +13,7 @@ use crate::account::{GapReason, Tally, TaskAccount, TaskEntry, Totals, YearAccou
 use crate::compile::numerals::{cn_date, cn_date_in, cn_numeral, deadline_words};
 use crate::plan::{Plan, Role, Unit, UnitKind};
 use crate::progress::UnitProgress;
+use crate::register::Received;
 use crate::report::{Figure, FigureValue, Report, Status, is_real_text, real_items};
 
 /// How much of the units' text the body carries (`compile --detail`).
@@ -27,12 +28,14 @@ pub enum Detail {
 }
 
 /// What the context is built with besides the plan and the reports.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     /// The signing date, which is also the cut-off; none leaves a blank to fill by hand.
     pub date: Option<NaiveDate>,
     /// How much text the body carries.
     pub detail: Detail,
+    /// When each unit's report was received, from the receipt register.
+    pub received: Received,
 }
 
 /// Everything the report templates can use.
@@ -568,7 +571,7 @@ pub fn build<'a>(
     reports: &'a [Report],
     settings: Settings,
 ) -> Context<'a> {
-    let acc = YearAccount::of(plan, year, reports, settings.date);
+    let acc = YearAccount::of(plan, year, reports, &settings.received, settings.date);
     let units: Vec<&Unit> = acc.units.iter().map(|p| p.unit).collect();
     let kind = |u: &Unit| plan.kinds.of(u.kind).to_string();
 
@@ -663,7 +666,7 @@ pub fn build<'a>(
         .filter(|s| !(s.summary.is_empty() && s.problems.is_empty() && s.next_year.is_empty()))
         .collect();
 
-    let meta = meta(plan, year, &acc, settings);
+    let meta = meta(plan, year, &acc, &settings);
     let outline = Outline {
         overview: cn_numeral(1),
         indicators: None,
@@ -700,13 +703,13 @@ pub fn build<'a>(
 }
 
 fn submission_row(plan: &Plan, year: i32, p: &UnitProgress) -> SubmissionRow {
-    let submitted = p.report.and_then(|r| r.submitted);
+    let arrived = p.arrived();
     SubmissionRow {
         unit: p.unit.short.clone(),
         kind: plan.kinds.of(p.unit.kind).to_string(),
         state: p.submission.label(),
-        date: p.date(),
-        date_cn: submitted.map(|d| cn_date_in(d, year)).unwrap_or_default(),
+        date: arrived.map(|d| d.to_string()).unwrap_or_default(),
+        date_cn: arrived.map(|d| cn_date_in(d, year)).unwrap_or_default(),
         days_late: p.days_late,
         covered: p.coverage.covered(),
         assigned: p.coverage.assigned.len(),
@@ -718,8 +721,7 @@ fn overview(plan: &Plan, acc: &YearAccount) -> Overview {
     let dated = |p: &UnitProgress| DatedUnit {
         unit: p.unit.short.clone(),
         date_cn: p
-            .report
-            .and_then(|r| r.submitted)
+            .arrived()
             .map(|d| cn_date_in(d, acc.year))
             .unwrap_or_default(),
         days_late: p.days_late,
@@ -992,7 +994,7 @@ fn matrix(plan: &Plan, acc: &YearAccount, units: &[&Unit]) -> Matrix {
     Matrix { parts }
 }
 
-fn meta(plan: &Plan, year: i32, acc: &YearAccount, settings: Settings) -> Meta {
+fn meta(plan: &Plan, year: i32, acc: &YearAccount, settings: &Settings) -> Meta {
     let date = settings.date;
     let spec = &plan.report;
     Meta {

@@ -68,6 +68,7 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     check_unique(cx, &units, "单位简称", |u| {
         Spanned::new(u.0.short.clone(), u.1[2].clone())
     });
+    check_aliases(cx, &units);
     check_unique(cx, &sections, "章节编号", |s| {
         Spanned::new(s.0.number.value.to_string(), s.0.number.span.clone())
     });
@@ -76,17 +77,17 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     });
     check_unique(cx, &phases, "阶段名称", |p| p.1.clone());
 
-    let (Some((id, title, subject, issuer)), Some(reporting), Some(kinds), Some(report)) =
-        (head, reporting, kinds, report)
+    let (Some(head), Some(reporting), Some(kinds), Some(report)) = (head, reporting, kinds, report)
     else {
         return None;
     };
-    let units: Vec<Unit> = units.into_iter().map(|(u, _)| u).collect();
+    let units: Vec<Unit> = units.into_iter().map(|(u, ..)| u).collect();
     let mut plan = Plan {
-        id,
-        title,
-        subject,
-        issuer,
+        id: head.id,
+        title: head.title,
+        subject: head.subject,
+        issuer: head.issuer,
+        name_prefixes: head.name_prefixes,
         reporting,
         report,
         kinds,
@@ -167,14 +168,39 @@ fn int(
     cx.int(&node, &f.path_of(key))
 }
 
-fn read_head(cx: &mut Cx, node: Node) -> Option<(String, String, String, String)> {
+/// The `[plan]` table: id, title, subject, issuer and the optional name prefixes.
+struct Head {
+    id: String,
+    title: String,
+    subject: String,
+    issuer: String,
+    name_prefixes: Vec<String>,
+}
+
+fn read_head(cx: &mut Cx, node: Node) -> Option<Head> {
     let mut f = Fields::of(cx, node, "plan")?;
     let id = f.require_text(cx, "id", "方案标识");
     let title = f.require_text(cx, "title", "方案标题");
     let subject = f.require_text(cx, "subject", "报告事项");
     let issuer = f.require_text(cx, "issuer", "印发机关");
+    let prefixes = f.take("name_prefixes", "单位名称可省略的前缀");
     f.finish(cx);
-    Some((id?.value, title?.value, subject?.value, issuer?.value))
+    let mut name_prefixes: Vec<String> = prefixes
+        .map(|n| cx.texts(n, "plan.name_prefixes"))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| p.value.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    // The longest first, so 宁夏回族自治区 is taken off before 自治区 is tried.
+    name_prefixes.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
+    Some(Head {
+        id: id?.value,
+        title: title?.value,
+        subject: subject?.value,
+        issuer: issuer?.value,
+        name_prefixes,
+    })
 }
 
 fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
@@ -339,8 +365,8 @@ pub fn is_valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// A unit with the places of its id, full name and short name.
-type UnitAt = (Unit, [Range<usize>; 3]);
+/// A unit with the places of its id, full name and short name, and its aliases.
+type UnitAt = (Unit, [Range<usize>; 3], Vec<Spanned<String>>);
 
 fn read_unit(cx: &mut Cx, node: Node, path: &str) -> Option<UnitAt> {
     let mut f = Fields::of(cx, node, path)?;
@@ -349,10 +375,18 @@ fn read_unit(cx: &mut Cx, node: Node, path: &str) -> Option<UnitAt> {
     let short = f.require_text(cx, "short", "单位简称");
     let kind = f.require_text(cx, "kind", "单位类别");
     let counties = f.take("counties", "所辖县（市、区）");
+    let aliases = f.take("aliases", "其他常用名称");
     f.finish(cx);
     let counties = counties
         .map(|n| cx.texts(n, &format!("{path}.counties")))
         .unwrap_or_default();
+    let aliases: Vec<Spanned<String>> = aliases
+        .map(|n| cx.texts(n, &format!("{path}.aliases")))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| Spanned::new(a.value.trim().to_string(), a.span))
+        .filter(|a| !a.value.is_empty())
+        .collect();
     let (id, kind) = (id?, kind?);
     if !is_valid_id(&id.value) {
         let d = Diagnostic::new(
@@ -387,8 +421,10 @@ fn read_unit(cx: &mut Cx, node: Node, path: &str) -> Option<UnitAt> {
             short: short.value,
             kind: kind_value,
             counties: counties.into_iter().map(|c| c.value).collect(),
+            aliases: aliases.iter().map(|a| a.value.clone()).collect(),
         },
         spans,
+        aliases,
     ))
 }
 
@@ -527,6 +563,35 @@ fn resolve_tasks(
             }
         })
         .collect()
+}
+
+/// An alias may name one unit only: not another unit's id, name or short name, nor
+/// another alias.
+fn check_aliases(cx: &mut Cx, units: &[UnitAt]) {
+    let mut owner: HashMap<&str, &str> = HashMap::new();
+    for (u, ..) in units {
+        for name in [&u.id, &u.name, &u.short] {
+            owner.entry(name.as_str()).or_insert(u.short.as_str());
+        }
+    }
+    for (u, _, aliases) in units {
+        for alias in aliases {
+            match owner.get(alias.value.as_str()) {
+                Some(other) if *other != u.short => {
+                    let d = Diagnostic::new(
+                        Code::PlanDuplicate,
+                        format!("其他常用名称“{}”已用于“{other}”", alias.value),
+                    )
+                    .hint("一个名称只能指一个单位，请删去这个别名或改用其他写法");
+                    cx.report(d, alias.span.clone());
+                }
+                Some(_) => {}
+                None => {
+                    owner.insert(alias.value.as_str(), u.short.as_str());
+                }
+            }
+        }
+    }
 }
 
 fn check_unique<T>(cx: &mut Cx, items: &[T], what: &str, key: impl Fn(&T) -> Spanned<String>) {

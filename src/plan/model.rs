@@ -47,6 +47,9 @@ pub struct Unit {
     /// County-level divisions of a region, if listed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub counties: Vec<String>,
+    /// Other names staff use for the unit, such as 人社厅 for 人力资源和社会保障厅.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// A stage of the plan with its years and goal.
@@ -187,6 +190,8 @@ pub struct Plan {
     pub subject: String,
     /// Issuing authority.
     pub issuer: String,
+    /// Prefixes of official names that may be left off or added, such as 自治区.
+    pub name_prefixes: Vec<String>,
     /// Reporting rule.
     pub reporting: Reporting,
     /// The consolidated report's addressee, signer, copy list and printer.
@@ -212,8 +217,9 @@ impl Plan {
     pub(super) fn reindex(&mut self) {
         self.unit_names.clear();
         for (i, u) in self.units.iter().enumerate() {
-            for name in [&u.id, &u.name, &u.short] {
-                self.unit_names.entry(name.clone()).or_insert(i);
+            for name in [&u.id, &u.name, &u.short].into_iter().chain(&u.aliases) {
+                let key: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+                self.unit_names.entry(key).or_insert(i);
             }
         }
         self.task_numbers.clear();
@@ -222,9 +228,34 @@ impl Plan {
         }
     }
 
-    /// Finds a unit by id, full name or short name.
+    /// Finds a unit by id, full name, short name or alias, with or without one of the
+    /// plan's name prefixes (自治区水利厅 for 水利厅) and with spaces ignored.
     pub fn unit(&self, name: &str) -> Option<&Unit> {
-        self.unit_names.get(name.trim()).map(|&i| &self.units[i])
+        let name: String = name.chars().filter(|c| !c.is_whitespace()).collect();
+        let found = |n: &str| self.unit_names.get(n).map(|&i| &self.units[i]);
+        found(&name).or_else(|| {
+            self.name_prefixes
+                .iter()
+                .filter_map(|p| name.strip_prefix(p.as_str()))
+                .find_map(found)
+        })
+    }
+
+    /// Finds a unit as a user names it on the command line; an unknown name is a usage
+    /// error with the closest names as suggestions.
+    pub fn find_unit(&self, name: &str) -> anyhow::Result<&Unit> {
+        self.unit(name).ok_or_else(|| {
+            let guesses = crate::suggest::closest(name, self.unit_names(), 3);
+            let hint = if guesses.is_empty() {
+                "可用 `nianbao units` 查看单位名单".to_string()
+            } else {
+                format!(
+                    "是否应为“{}”？可用 `nianbao units` 查看单位名单",
+                    guesses.join("”或“")
+                )
+            };
+            crate::workspace::UsageError(format!("方案中没有单位“{name}”。{hint}")).into()
+        })
     }
 
     /// Finds a task by number.
@@ -234,9 +265,11 @@ impl Plan {
 
     /// All the names a unit can be given by, for suggestions.
     pub fn unit_names(&self) -> impl Iterator<Item = &str> {
-        self.units
-            .iter()
-            .flat_map(|u| [u.id.as_str(), u.name.as_str(), u.short.as_str()])
+        self.units.iter().flat_map(|u| {
+            [u.id.as_str(), u.name.as_str(), u.short.as_str()]
+                .into_iter()
+                .chain(u.aliases.iter().map(String::as_str))
+        })
     }
 
     /// How `unit` is involved in `task`, if at all.

@@ -393,6 +393,7 @@ fn read_entry(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Option<Entry>
     // Keep the entry whenever its task is known, so coverage reflects what was written;
     // a bad status or progress value has been reported already.
     let task = task?;
+    let status_chosen = status.is_some();
     let status = status.unwrap_or(Spanned::new(Status::OnTrack, task.span.clone()));
     let progress = progress.unwrap_or(Spanned::new(String::new(), task.span.clone()));
     if status.value == Status::NotApplicable
@@ -411,6 +412,7 @@ fn read_entry(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Option<Entry>
         task: task.value,
         task_span: task.span,
         status: status.value,
+        status_chosen,
         progress: progress.value,
         progress_span: progress.span,
         measures: measures.into_iter().map(|t| t.value).collect(),
@@ -423,6 +425,18 @@ fn read_entry(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Option<Entry>
 
 fn read_status(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<Status>> {
     let t = cx.text(node, &format!("{path}.status"))?;
+    if t.value.contains(PLACEHOLDER_MARK) {
+        let d = Diagnostic::new(
+            Code::Placeholder,
+            format!("`{path}.status` 还没有选择进展状态"),
+        )
+        .hint(format!(
+            "把“【请填写……】”换成其中一个：{}",
+            Status::accepted()
+        ));
+        cx.report(d, t.span);
+        return None;
+    }
     match Status::parse(&t.value) {
         Some(s) => Some(Spanned::new(s, t.span)),
         None => {

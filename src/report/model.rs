@@ -207,6 +207,9 @@ pub struct Entry {
     pub task: u32,
     /// Status.
     pub status: Status,
+    /// Whether the unit chose the status (a draft leaves it for the unit to choose).
+    #[serde(skip)]
+    pub status_chosen: bool,
     /// Progress made this year.
     pub progress: String,
     /// Measures taken.
@@ -229,8 +232,12 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// Whether the entry accounts for its task: real progress text, or 不涉及 with a reason.
+    /// Whether the entry accounts for its task: a chosen status with real progress text,
+    /// or 不涉及 with a reason.
     pub fn is_covered(&self) -> bool {
+        if !self.status_chosen {
+            return false;
+        }
         match self.status {
             Status::NotApplicable => self.reason.as_deref().is_some_and(is_real_text),
             _ => is_real_text(&self.progress),

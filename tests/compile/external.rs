@@ -555,6 +555,7 @@ fn an_old_browser_is_named_and_still_prints() {
     let out = dir.0.join("out");
     let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .current_dir("tests/fixtures/compile")
+        .args(["--year", "2025"])
         .args([
             "--plan",
             "../clean/plan",
@@ -619,6 +620,7 @@ fn ctrl_c_while_printing_stops_the_browser_and_leaves_nothing() {
     let log = dir.0.join("log");
     let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .current_dir("tests/fixtures/compile")
+        .args(["--year", "2025"])
         .args([
             "--plan",
             "../clean/plan",

@@ -44,6 +44,7 @@ impl Drop for Scratch {
 pub fn nianbao(dir: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args(args)
+        .args(crate::year_args(dir, args))
         .current_dir(dir)
         .env_remove("SOURCE_DATE_EPOCH")
         .output()
@@ -805,7 +806,7 @@ fn signature_date_comes_from_date_today_or_source_date_epoch_else_stays_blank() 
     let run = |out: &Scratch, args: &[&str], epoch: Option<&str>| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
         cmd.current_dir("tests/fixtures/compile")
-            .args(["--plan", "../clean/plan"])
+            .args(["--plan", "../clean/plan", "--year", "2025"])
             .args(args)
             .args([
                 "compile",

@@ -292,8 +292,17 @@ fn the_reporting_rule_deadline_and_heads_come_from_the_plan() {
 #[test]
 fn no_placeholder_reaches_any_output_after_a_scaffold_lands_in_reports() {
     let dir = sample_tree("scaffold");
-    let run = nianbao(dir.0.to_str().unwrap(), &["init", "固原市"]);
+    // The draft is copied into reports/ by hand, as a hurried office might.
+    let run = nianbao(
+        dir.0.to_str().unwrap(),
+        &["init", "固原市", "--out", "draft.yaml"],
+    );
     ok(&run);
+    std::fs::copy(
+        dir.0.join("draft.yaml"),
+        dir.0.join("reports/2026/guyuan.yaml"),
+    )
+    .unwrap();
     let scaffold = std::fs::read_to_string(dir.0.join("reports/2026/guyuan.yaml")).unwrap();
     assert!(scaffold.contains("【请填写"));
     ok(&compile_in(&dir, &["--date", "2026-12-28"]));
@@ -317,9 +326,10 @@ fn no_placeholder_reaches_any_output_after_a_scaffold_lands_in_reports() {
     ] {
         assert!(!text.contains("请填写"), "{name} shows a placeholder");
     }
-    // The scaffold's 28 tasks are gaps of 固原市, named in each task.
+    // An unfilled draft is no report: 固原市 is named as not submitted in each task.
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert_eq!(md.matches("固原市未填写实质内容").count(), 28);
+    assert_eq!(md.matches("固原市未报送").count(), 28);
+    assert_eq!(md.matches("固原市未填写实质内容").count(), 0);
 }
 
 #[test]
