@@ -153,15 +153,9 @@ fn an_unfilled_draft_in_reports_counts_as_not_submitted() {
     let run = ws.run(&["init", "固原市", "--year", "2026", "--out", "draft.yaml"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     std::fs::copy(ws.path("draft.yaml"), ws.path("reports/2026/guyuan.yaml")).unwrap();
-    let status = ws.run(&["status", "--today", "2026-12-20", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let v = status_json(&ws, "2026-12-20");
     assert_eq!(v["received"], 0);
-    let guyuan = v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["id"] == "guyuan")
-        .unwrap();
+    let guyuan = unit_row(&v, "guyuan");
     assert_eq!(guyuan["state"], "未报送");
     assert_eq!(guyuan["unfilled"], true);
     assert_eq!(guyuan["covered"], 0);
@@ -371,6 +365,24 @@ fn intake_refuses_an_invalid_file_and_stores_nothing() {
     assert!(register.contains("未收取：有5个错误"), "{register}");
 }
 
+/// `status --format json` on a given day.
+fn status_json(ws: &Workspace, today: &str) -> serde_json::Value {
+    let run = ws.run(&["status", "--today", today, "--format", "json"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    serde_json::from_slice(&run.stdout).unwrap()
+}
+
+/// One unit's row of `status --format json`.
+fn unit_row(status: &serde_json::Value, id: &str) -> serde_json::Value {
+    status["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap_or_else(|| panic!("no row for {id}"))
+        .clone()
+}
+
 /// The workspace's plan with the office's contact filled in, as an office would set it.
 fn with_contact(ws: &Workspace) {
     let path = ws.path("plan/meili-ningxia.toml");
@@ -553,15 +565,8 @@ fn lateness_is_judged_by_the_receipt_date_in_the_register() {
         "Excel and WPS need the BOM"
     );
     assert!(register.contains("2027-01-06 10:30:00,zhongwei,中卫市,中卫市.yaml,2026-12-30,1,"));
-    let status = ws.run(&["status", "--today", "2027-01-08", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    let zhongwei = v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["id"] == "zhongwei")
-        .unwrap()
-        .clone();
+    let v = status_json(&ws, "2027-01-08");
+    let zhongwei = unit_row(&v, "zhongwei");
     assert_eq!(zhongwei["state"], "逾期报送");
     assert_eq!(zhongwei["days_late"], 6);
     assert_eq!(zhongwei["received"], "2027-01-06");
@@ -569,21 +574,22 @@ fn lateness_is_judged_by_the_receipt_date_in_the_register() {
         zhongwei["date"], "2026-12-30",
         "the declared date is shown beside"
     );
-    // The register is read back whatever Excel saved it as: here GBK, with a note added.
+    // The register is read back whatever Excel saved it as: here GBK, the time re-typed
+    // by hand and a note column added.
     let gbk_text = register
         .trim_start_matches('\u{feff}')
-        .replace("2027-01-06 10:30:00", "2026/12/29 9:00");
+        .replace("2027-01-06 10:30:00", "2026/12/29 9:00")
+        .replace("存放位置\r\n", "存放位置,备注\r\n")
+        .replace(
+            "reports/2026/zhongwei.yaml\r\n",
+            "reports/2026/zhongwei.yaml,邮件\r\n",
+        );
+    assert!(gbk_text.contains(",邮件"), "{gbk_text}");
     let (gbk, _, _) = encoding_rs::GBK.encode(&gbk_text);
     std::fs::write(ws.path("reports/2026/收文登记.csv"), &gbk).unwrap();
-    let status = ws.run(&["status", "--today", "2027-01-08", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    let zhongwei = v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["id"] == "zhongwei")
-        .unwrap();
-    assert_eq!(zhongwei["state"], "已报送", "{}", stderr(&status));
+    let v = status_json(&ws, "2027-01-08");
+    let zhongwei = unit_row(&v, "zhongwei");
+    assert_eq!(zhongwei["state"], "已报送");
     assert_eq!(zhongwei["received"], "2026-12-29");
 }
 
