@@ -345,7 +345,6 @@ pub fn command() -> clap::Command {
     let mut cmd = Cli::command()
         .disable_help_flag(true)
         .disable_version_flag(true)
-        .disable_help_subcommand(true)
         .subcommand_value_name("命令")
         .arg(
             clap::Arg::new("help")
@@ -366,6 +365,10 @@ pub fn command() -> clap::Command {
     cmd.build();
     let usage = usage_line(&mut cmd);
     let template = help_template(&cmd);
+    cmd = cmd.mut_subcommand("help", |s| {
+        s.about("显示全部命令的说明，或某个命令的帮助（如 nianbao help check）")
+            .after_help("示例：\n  nianbao help intake")
+    });
     cmd.mut_subcommands(|mut s| {
         let usage = usage_line(&mut s);
         let usage = usage.replacen("nianbao-", "nianbao ", 1);

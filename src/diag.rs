@@ -115,6 +115,8 @@ codes! {
     Extra = "NB405", Info, "填报了非分工任务";
     /// A `#` after a plain free-text value made the rest of the line a YAML comment.
     CommentCut = "NB406", Warning, "文字中 # 之后的内容被当作注释";
+    /// The submission date is later than today or after the year's collection closed.
+    OddDate = "NB407", Warning, "报送日期晚于今天或收集期";
 }
 
 impl Serialize for Code {

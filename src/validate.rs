@@ -4,7 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
+
+use crate::calendar::switch_over;
+use crate::compile::numerals::cn_date;
 
 use crate::coverage::{TaskState, UnitCoverage};
 use crate::diag::{Code, Diagnostic};
@@ -44,6 +48,17 @@ pub fn folder_year(path: &Path) -> Option<i32> {
 
 /// Reads and checks report files against the plan.
 pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
+    check_reports_on(plan, files, scope, None)
+}
+
+/// Reads and checks report files against the plan on a given day, which adds a warning
+/// for a submission date later than that day.
+pub fn check_reports_on(
+    plan: &Plan,
+    files: &[PathBuf],
+    scope: Scope,
+    today: Option<NaiveDate>,
+) -> Checked {
     let mut diags = Vec::new();
     let mut unreadable = false;
     let mut reports: Vec<Report> = Vec::new();
@@ -54,7 +69,7 @@ pub fn check_reports(plan: &Plan, files: &[PathBuf], scope: Scope) -> Checked {
     // are made. File order is kept, so output stays deterministic.
     let checked: Vec<FileChecked> = files
         .par_iter()
-        .map(|path| check_file(plan, path, scope))
+        .map(|path| check_file(plan, path, scope, today))
         .collect();
 
     // What needs all files: one report per unit.
@@ -118,7 +133,7 @@ struct FileChecked {
     report: Option<(Report, Diagnostic, Vec<Diagnostic>)>,
 }
 
-fn check_file(plan: &Plan, path: &Path, scope: Scope) -> FileChecked {
+fn check_file(plan: &Plan, path: &Path, scope: Scope, today: Option<NaiveDate>) -> FileChecked {
     let (src, note) = match SourceFile::read(path) {
         Ok(read) => read,
         Err(d) => {
@@ -175,6 +190,9 @@ fn check_file(plan: &Plan, path: &Path, scope: Scope) -> FileChecked {
             )),
         );
     }
+    if let Some(d) = odd_date(plan, &src, &report, today) {
+        diags.push(d);
+    }
     let at_unit = Diagnostic::new(Code::DuplicateReport, String::new())
         .at(&src, report.unit_span.clone())
         .hint("每个单位每年只保留一份报告：确认哪份是最终稿，删除或移走另一份");
@@ -185,6 +203,40 @@ fn check_file(plan: &Plan, path: &Path, scope: Scope) -> FileChecked {
         unreadable: false,
         report: Some((report, at_unit, coverage)),
     }
+}
+
+/// A submission date later than today, or after the year's collection has closed
+/// ([`crate::calendar::switch_over`]): most likely a slip of the keyboard.
+fn odd_date(
+    plan: &Plan,
+    src: &SourceFile,
+    report: &Report,
+    today: Option<NaiveDate>,
+) -> Option<Diagnostic> {
+    let submitted = report.submitted?;
+    let message = if today.is_some_and(|t| submitted > t) {
+        format!(
+            "报送日期 {} 晚于今天（{}）",
+            cn_date(submitted),
+            today.map(cn_date).unwrap_or_default()
+        )
+    } else {
+        let end = switch_over(plan, report.year)?;
+        if submitted <= end {
+            return None;
+        }
+        format!(
+            "报送日期 {} 已在 {} 年度的收集期（至 {}）之后",
+            cn_date(submitted),
+            report.year,
+            cn_date(end)
+        )
+    };
+    Some(
+        Diagnostic::new(Code::OddDate, message)
+            .at(src, report.submitted_span.clone())
+            .hint("核对报送日期是否写错；是否逾期以办公室的收文登记为准"),
+    )
 }
 
 fn unit_label(plan: &Plan, id: &str) -> String {

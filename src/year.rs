@@ -12,7 +12,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::plan::Plan;
 use crate::register::{self, Received, Register};
 use crate::report::{Report, parse_date};
-use crate::validate::{Scope, check_reports};
+use crate::validate::{Scope, check_reports_on};
 use crate::workspace::{UsageError, find_plan, read_plan, report_files, years};
 
 /// The plan and a year's reports, checked.
@@ -76,7 +76,7 @@ impl Year {
             )));
         }
         let received = Register::read(&register::path(&global.reports, year))?.received();
-        let checked = check_reports(&plan, &files, Scope::WholeYear(year));
+        let checked = check_reports_on(&plan, &files, Scope::WholeYear(year), Some(today));
         diags.extend(checked.diags);
         diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Ok(Year {

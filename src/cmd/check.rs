@@ -8,7 +8,7 @@ use crate::Outcome;
 use crate::cli::{CheckArgs, CheckFormat, Global};
 use crate::diag::{Diagnostic, Tally};
 use crate::source::display_path;
-use crate::validate::{Scope, check_reports};
+use crate::validate::{Scope, check_reports_on};
 use crate::workspace::{find_plan, read_plan, report_files};
 use crate::year::{Need, pick_year, today};
 
@@ -30,13 +30,14 @@ pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
     let mut summary = Vec::new();
     let mut unreadable = false;
     if let Some(plan) = &plan {
+        let today = today(global)?;
         let (files, scope) = if args.paths.is_empty() {
-            let year = pick_year(global, plan, today(global)?, Need::Collecting)?;
+            let year = pick_year(global, plan, today, Need::Collecting)?;
             (report_files(&global.reports, year)?, Scope::WholeYear(year))
         } else {
             (expand_folders(&args.paths)?, Scope::Files)
         };
-        let checked = check_reports(plan, &files, scope);
+        let checked = check_reports_on(plan, &files, scope, Some(today));
         unreadable = checked.unreadable;
         summary.push(format!(
             "方案：{}（{} 个章节，{} 项任务，{} 个报送单位）",

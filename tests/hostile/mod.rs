@@ -119,6 +119,8 @@ fn every_hostile_file_gets_its_answer_with_a_place() {
             &[
                 "--plan",
                 "../../../plan",
+                "--today",
+                "2027-01-08",
                 "check",
                 &file,
                 "--format",

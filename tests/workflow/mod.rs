@@ -112,7 +112,7 @@ fn init_writes_a_draft_outside_reports_that_parses_flags_placeholders_and_passes
     // It parses, and every placeholder is reported; nothing else is (the draft's own name
     // is fine outside reports/).
     let draft = "out/2026/drafts/水利厅2026年度报告.yaml";
-    let checked = ws.run(&["check", draft, "--format", "json"]);
+    let checked = ws.run(&["check", draft, "--format", "json", "--today", "2027-01-08"]);
     assert_eq!(checked.status.code(), Some(1));
     let found = codes(&checked);
     assert!(found.iter().all(|c| c == "NB404"), "{found:?}");
@@ -121,7 +121,7 @@ fn init_writes_a_draft_outside_reports_that_parses_flags_placeholders_and_passes
     assert_eq!(found.len(), 15 * 2 + 6);
 
     std::fs::write(&path, fill(&scaffold)).unwrap();
-    let clean = ws.run(&["check", draft]);
+    let clean = ws.run(&["check", draft, "--today", "2027-01-08"]);
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
     assert!(stdout(&clean).contains("检查通过"));
 }
@@ -236,7 +236,7 @@ fn the_names_staff_use_are_accepted_and_near_misses_get_a_suggestion() {
         .unwrap()
         .replacen("unit: shuili", "unit: 自治区水利厅", 1);
     std::fs::write(ws.path("reports/2026/shuili.yaml"), text).unwrap();
-    let check = ws.run(&["check", "reports/2026/shuili.yaml"]);
+    let check = ws.run(&["check", "reports/2026/shuili.yaml", "--today", "2027-01-08"]);
     assert_eq!(check.status.code(), Some(0), "{}", stdout(&check));
 }
 
@@ -702,7 +702,12 @@ fn a_unit_checks_its_report_under_any_name_from_another_folder() {
     let file = ws.path("单位/自查/水利厅2026年度报告（终稿）.yaml");
     std::fs::copy("reports/2026/shuili.yaml", &file).unwrap();
     let run = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(["check", "水利厅2026年度报告（终稿）.yaml"])
+        .args([
+            "check",
+            "水利厅2026年度报告（终稿）.yaml",
+            "--today",
+            "2027-01-08",
+        ])
         .current_dir(ws.path("单位/自查"))
         .env("NO_COLOR", "1")
         .output()
@@ -737,7 +742,12 @@ fn argument_errors_and_help_are_in_chinese_and_a_closed_pipe_is_quiet() {
         "{}",
         stderr(&value)
     );
-    for args in [&["--help"][..], &["check", "--help"], &["intake", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["intake", "--help"],
+        &["help", "remind"],
+    ] {
         let help = stdout(&ws.run(args));
         assert!(help.contains("用法：") && help.contains("选项："), "{help}");
         for english in [
