@@ -133,6 +133,28 @@ pub enum Command {
     /// 生成 man 手册页
     #[command(after_help = "示例：\n  nianbao man > nianbao.1")]
     Man,
+    /// Words for the double-click helpers of the Windows and ARM64 packages, which are
+    /// kept ASCII (cmd.exe reads a .bat in the console's code page) and let nianbao say
+    /// the Chinese.
+    #[command(hide = true)]
+    Helper(HelperArgs),
+}
+
+/// Arguments of the hidden `helper` command.
+#[derive(Debug, Args)]
+pub struct HelperArgs {
+    /// What to say.
+    #[arg(value_enum)]
+    pub say: HelperText,
+}
+
+/// The helpers' texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HelperText {
+    /// 自查 started without a file.
+    DropAFile,
+    /// Before waiting for a key.
+    PressAKey,
 }
 
 /// Table output formats.

@@ -78,5 +78,16 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         cli::Command::Units(args) => cmd::plan_views::units(&cli.global, args),
         cli::Command::Completions(args) => cmd::completions::completions(args),
         cli::Command::Man => cmd::completions::man(),
+        cli::Command::Helper(args) => {
+            say!(
+                "{}",
+                match args.say {
+                    cli::HelperText::DropAFile =>
+                        "请把要检查的报告文件（.yaml）拖到“自查”图标上松开，程序会检查这份报告并显示结果。",
+                    cli::HelperText::PressAKey => "按任意键关闭此窗口……",
+                }
+            );
+            Ok(Outcome::Clean)
+        }
     }
 }

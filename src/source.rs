@@ -262,14 +262,17 @@ fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     "特殊文件"
 }
 
-/// Shows a path with forward slashes, so messages and snapshots read the same everywhere,
-/// and with control characters written as `\x1B` or `\u{85}`, so that a file name can never
+/// Shows a path the way the system's users read it (backslashes on Windows, forward
+/// slashes elsewhere, whichever the path was typed with), and with control characters written as `\x1B` or `\u{85}`, so that a file name can never
 /// send escape sequences to the terminal.
 pub fn display_path(path: &Path) -> String {
     let text = path.to_string_lossy();
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            // On Windows, the form its users read (C:\报告\shuili.yaml); elsewhere forward
+            // slashes, so messages and snapshots read the same.
+            '\\' | '/' if cfg!(windows) => out.push('\\'),
             '\\' => out.push('/'),
             c if c.is_control() && (c as u32) < 0x80 => {
                 out.push_str(&format!("\\x{:02X}", c as u32))

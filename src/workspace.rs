@@ -170,3 +170,58 @@ pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>> {
     files.sort();
     Ok(files)
 }
+
+/// Names Windows reserves for devices, whatever the extension: `NUL.yaml` is the device.
+const RESERVED: [&str; 22] = [
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+/// Whether a name is one Windows reserves for a device (`con`, `NUL.txt`, `com1`).
+pub fn is_reserved_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or_default().trim_end();
+    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem))
+}
+
+/// A file name made from text (a unit's name, say) that is valid on Windows as well as
+/// Linux: characters Windows forbids become `_`, trailing dots and spaces (which Windows
+/// drops) are removed, and a reserved device name gets a `_` in front.
+pub fn safe_file_name(text: &str) -> String {
+    let mut name: String = text
+        .chars()
+        .map(|c| {
+            if c.is_control() || "<>:\"/\\|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    while name.ends_with(['.', ' ']) {
+        name.pop();
+    }
+    if name.is_empty() {
+        name.push('_');
+    }
+    if is_reserved_name(&name) {
+        name.insert(0, '_');
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_valid_on_windows() {
+        assert_eq!(safe_file_name("水利厅-提醒.md"), "水利厅-提醒.md");
+        assert_eq!(safe_file_name("a/b:c*?"), "a_b_c__");
+        assert_eq!(safe_file_name("报告. ."), "报告");
+        assert_eq!(safe_file_name("CON.md"), "_CON.md");
+        assert_eq!(safe_file_name("nul"), "_nul");
+        assert_eq!(safe_file_name("console.md"), "console.md");
+        assert!(is_reserved_name("com1.yaml") && is_reserved_name("Lpt9"));
+        assert!(!is_reserved_name("com10") && !is_reserved_name("connect"));
+    }
+}

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::Outcome;
 use crate::cli::{CompileArgs, Global};
 use crate::compile::context::{self, Context, Settings};
-use crate::compile::output::{Staged, stage};
+use crate::compile::output::{Staged, commit_all, stage};
 use crate::compile::template::Templates;
 use crate::diag::{Code, Diagnostic};
 use crate::report::parse_date;
@@ -125,10 +125,8 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         }
     }
     let mut out = std::io::stdout().lock();
-    for file in staged {
-        let shown = display_path(file.path());
-        file.commit()?;
-        writeln!(out, "已写入 {shown}")?;
+    for path in commit_all(staged)? {
+        writeln!(out, "已写入 {}", display_path(&path))?;
     }
     drop_later(doc);
     if !gaps.is_empty() {

@@ -29,7 +29,7 @@ pub fn man() -> Result<Outcome> {
     page.render_description_section(&mut out)?;
     page.render_options_section(&mut out)?;
     writeln!(out, ".SH 命令")?;
-    for sub in cmd.get_subcommands() {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
         writeln!(
             out,

@@ -12,7 +12,7 @@ use crate::compile::output::write_new;
 use crate::plan::{Plan, Unit};
 use crate::report::PLACEHOLDER_MARK;
 use crate::source::display_path;
-use crate::workspace::UsageError;
+use crate::workspace::{UsageError, safe_file_name};
 use crate::year::{Need, load_plan, pick_year, today};
 
 /// Runs `init`.
@@ -96,7 +96,7 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
 
 /// The draft's file name: 水利厅2026年度报告.yaml.
 pub fn draft_name(unit: &Unit, year: i32) -> String {
-    format!("{}{year}年度报告.yaml", unit.short)
+    safe_file_name(&format!("{}{year}年度报告.yaml", unit.short))
 }
 
 /// Whether `path` would lie inside `folder` (neither needs to exist yet).

@@ -7,12 +7,12 @@ use anyhow::Result;
 
 use crate::Outcome;
 use crate::cli::{Global, RemindArgs};
-use crate::compile::output::{Staged, stage};
+use crate::compile::output::{Staged, commit_all, stage};
 use crate::compile::template::Templates;
 use crate::notice::{NoticeKind, notices};
 use crate::report::parse_date;
 use crate::source::display_path;
-use crate::workspace::UsageError;
+use crate::workspace::{UsageError, safe_file_name};
 use crate::writer::{self, Options};
 use crate::year::{Need, Year};
 
@@ -58,7 +58,7 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
     let mut rows: Vec<[String; 4]> = Vec::new();
     for notice in &list {
         let doc = templates.document("remind.md", &Templates::value(notice))?;
-        let stem = format!("{}-{}", notice.unit.short, notice.kind.label());
+        let stem = safe_file_name(&format!("{}-{}", notice.unit.short, notice.kind.label()));
         let mut files = Vec::new();
         for w in &writers {
             let path = dir.join(format!("{stem}.{}", w.extension));
@@ -89,9 +89,7 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
         w.flush()?;
         Ok(())
     })?);
-    for s in staged {
-        s.commit()?;
-    }
+    commit_all(staged)?;
     for r in &rows {
         say!("{}：{}，{} → {}", r[0], r[1], r[2], r[3]);
     }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::interrupt;
-use crate::source::{display_path, write_reason};
+use crate::source::{display_path, io_reason, write_reason};
 
 /// Writes `contents` to `path` atomically, creating the folder if needed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
@@ -96,6 +96,48 @@ impl Staged {
     }
 }
 
+/// Puts a run's staged files in place, all or none: every target that exists is first
+/// opened for writing, so a document held open by Word or WPS (a sharing violation on
+/// Windows), a read-only file or a folder in the way stops the run before anything is
+/// renamed — the Markdown and HTML are never new while the Word file is old. Returns the
+/// paths written, in order.
+pub fn commit_all(staged: Vec<Staged>) -> Result<Vec<PathBuf>> {
+    for s in &staged {
+        replaceable(&s.path)?;
+    }
+    let mut written = Vec::with_capacity(staged.len());
+    for s in staged {
+        let path = s.path.clone();
+        s.commit()?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Whether an existing file can be replaced; a missing one always can.
+fn replaceable(path: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            // ERROR_SHARING_VIOLATION (32) and ERROR_LOCK_VIOLATION (33): open in another
+            // program.
+            let held = cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33));
+            let why = if held {
+                "文件正被其他程序（如 Word、WPS 或浏览器）打开，请先关闭它".to_string()
+            } else {
+                io_reason(&e)
+            };
+            anyhow::bail!(
+                "无法替换 {}：{why}。本次没有写入任何文件，原有文件保持不变",
+                display_path(path)
+            )
+        }
+    }
+}
+
 /// Removes temporary files that runs which no longer exist left in `dir` (killed, or
 /// interrupted before the clean-up could run). Files of a run that is still going, and files
 /// whose owner cannot be told, are left alone.
@@ -157,6 +199,31 @@ mod tests {
         assert!(!message.contains("模板"), "{message}");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert!(left.is_empty(), "nothing is left behind");
+    }
+
+    /// Regression (#14): a target that cannot be replaced (held open by Word on Windows;
+    /// here a folder in its place) left the other formats renamed and that one old.
+    #[test]
+    fn when_one_target_cannot_be_replaced_none_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let md = dir.path().join("report.md");
+        let docx = dir.path().join("report.docx");
+        std::fs::write(&md, "old").unwrap();
+        std::fs::create_dir(&docx).unwrap();
+        let staged = vec![
+            stage(&md, |w| Ok(w.write_all(b"new")?)).unwrap(),
+            stage(&docx, |w| Ok(w.write_all(b"new")?)).unwrap(),
+        ];
+        let message = format!("{:#}", commit_all(staged).unwrap_err());
+        assert!(message.contains("report.docx"), "{message}");
+        assert!(message.contains("没有写入任何文件"), "{message}");
+        assert_eq!(std::fs::read_to_string(&md).unwrap(), "old");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.starts_with(".nianbao-"))
+            .collect();
+        assert!(names.is_empty(), "temporary files are removed: {names:?}");
     }
 
     #[test]

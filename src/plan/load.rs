@@ -355,9 +355,11 @@ fn read_phase(cx: &mut Cx, node: Node, path: &str) -> Option<(Phase, Spanned<Str
     ))
 }
 
-/// Unit ids name files, so they are limited to characters safe on every system.
+/// Unit ids name files, so they are limited to characters safe on every system, and may
+/// not be a name Windows reserves for a device (`con`, `nul`, `com1` …).
 pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
+        && !crate::workspace::is_reserved_name(id)
         && id.len() <= 64
         && !id.starts_with('-')
         && id
@@ -391,9 +393,13 @@ fn read_unit(cx: &mut Cx, node: Node, path: &str) -> Option<UnitAt> {
     if !is_valid_id(&id.value) {
         let d = Diagnostic::new(
             Code::InvalidValue,
-            format!("单位标识“{}”含有不允许的字符", id.value),
+            if crate::workspace::is_reserved_name(&id.value) {
+                format!("单位标识“{}”是 Windows 保留的设备名，不能用作文件名", id.value)
+            } else {
+                format!("单位标识“{}”含有不允许的字符", id.value)
+            },
         )
-        .hint("单位标识用作报告文件名，只能用小写英文字母、数字和连字符“-”，例如 `shuili`");
+        .hint("单位标识用作报告文件名，只能用小写英文字母、数字和连字符“-”，例如 `shuili`；不能用 con、nul、com1 等 Windows 保留的名称");
         cx.report(d, id.span.clone());
         return None;
     }
@@ -611,5 +617,42 @@ fn check_unique<T>(cx: &mut Cx, items: &[T], what: &str, key: impl Fn(&T) -> Spa
         } else {
             seen.insert(k.value, k.span.start);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_safe_file_names_on_every_system() {
+        assert!(is_valid_id("shuili") && is_valid_id("ningdong-2"));
+        for bad in [
+            "", "Shuili", "huan bao", "-x", "con", "nul", "com1", "lpt9", "aux",
+        ] {
+            assert!(!is_valid_id(bad), "{bad:?}");
+        }
+        assert!(is_valid_id("com10") && is_valid_id("console"));
+    }
+
+    #[test]
+    fn an_alias_naming_another_unit_is_reported() {
+        let text = "[plan]\nid = \"t\"\ntitle = \"t\"\nsubject = \"t\"\nissuer = \"t\"\n\
+                    [reporting]\nto = \"t\"\ncc = \"t\"\ndeadline = \"12-31\"\n\
+                    [[phases]]\nname = \"p\"\nstart = 2021\nend = 2035\ngoal = \"g\"\n\
+                    [[units]]\nid = \"a\"\nname = \"甲厅\"\nshort = \"甲\"\nkind = \"department\"\n\
+                    aliases = [\"乙\"]\n\
+                    [[units]]\nid = \"b\"\nname = \"乙厅\"\nshort = \"乙\"\nkind = \"department\"\n\
+                    [[sections]]\nnumber = 1\ntitle = \"s\"\n\
+                    [[tasks]]\nnumber = 1\nsection = 1\ntitle = \"t\"\ntext = \"t\"\nlead = \"a\"\n\
+                    participants = [\"b\"]\n";
+        let src = SourceFile::from_text("p.toml", text.to_string());
+        let (_, diags) = load_plan(&src);
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == Code::PlanDuplicate && d.message.contains("“乙”已用于“乙”")),
+            "{diags:?}"
+        );
     }
 }

@@ -60,10 +60,13 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         ("word/footer2.xml", footer(false)),
     ];
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    // A fixed timestamp (1980-01-01, the zip epoch): the same document gives the same bytes.
+    // A fixed timestamp (1980-01-01, the zip epoch) and a fixed "made by" system and file
+    // mode: the same document gives the same bytes, on Linux and on Windows alike.
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default());
+        .last_modified_time(zip::DateTime::default())
+        .system(zip::System::Unix)
+        .unix_permissions(0o644);
     let start = |zip: &mut zip::ZipWriter<_>, name: &str| {
         zip.start_file(name, options)
             .with_context(|| format!("无法生成 Word 文件的 {name}"))
