@@ -97,6 +97,11 @@ given=$(winpath "$gbk")
 [ "$rc" = 1 ] && grep -q "NB002" "$scratch/gbk.out" || { cat "$scratch/gbk.out" >&2; fail "GBK 文件的自查"; }
 grep -q "结果：0 个错误，1 个警告" "$scratch/gbk.out" || { cat "$scratch/gbk.out" >&2; fail "GBK 文件的检查结果"; }
 ok "check $given"
+# From a folder with no plan/ anywhere above it, the plan beside the program is used.
+(cd "$inbox" && run check "$given" > "$scratch/beside.out" 2>&1) || true
+grep -q "nianbao-$version-.*plan.meili-ningxia.toml" "$scratch/beside.out" \
+  || { cat "$scratch/beside.out" >&2; fail "没有用程序旁边的方案"; }
+ok "在没有 plan 的文件夹中自查：用程序旁边的方案"
 
 # compile: the same documents as the Linux build.
 for side in this ref; do
