@@ -83,12 +83,12 @@ pub enum CheckFormat {
 pub enum Command {
     /// 检查方案和报告：格式、必填项、单位与任务、报送与覆盖情况
     #[command(
-        after_help = "示例：\n  nianbao check                       检查最新年度的全部报告\n  nianbao check reports/2026/shuili.yaml   只检查一份报告\n  nianbao check --format json         以 JSON 输出检查结果"
+        after_help = "示例：\n  nianbao check                       检查当前年度的全部报告\n  nianbao check \"水利厅2026年度报告（终稿）.yaml\"   只检查一份报告（文件名不限）\n  nianbao check --format json         以 JSON 输出检查结果"
     )]
     Check(CheckArgs),
-    /// 汇编年度综合报告（Markdown 和可打印的公文格式 HTML）
+    /// 汇编年度综合报告（Word、可打印的公文格式 HTML 和 Markdown，可加 PDF）
     #[command(
-        after_help = "示例：\n  nianbao compile                          汇编最新年度，写入 out/<年度>/\n  nianbao compile --date 2026-12-28        指定落款日期\n  nianbao compile --format md,html,json    同时输出模板数据（JSON）\n  nianbao compile --strict                 有单位未报或任务未覆盖时不汇编"
+        after_help = "示例：\n  nianbao compile                          汇编当前年度，写入 out/<年度>/\n  nianbao compile --date 2026-12-28        指定落款日期\n  nianbao compile --format md,html,json    同时输出模板数据（JSON）\n  nianbao compile --strict                 有单位未报或任务未覆盖时不汇编"
     )]
     Compile(CompileArgs),
     /// 列出汇编模板，或把内置模板写到模板文件夹以便修改
