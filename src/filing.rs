@@ -322,7 +322,13 @@ fn file_one(
             .ok()
             .and_then(|(s, _)| load_report(&s, plan).0)
     });
+    // The version on file: the register's count, and at least 1 for a report filed before
+    // the register existed.
+    let filed_version = (register.next_version(&unit.id) - 1).max(u32::from(previous.is_some()));
     if previous.as_deref() == Some(inc.text.as_bytes()) {
+        // Nothing to file, but the arrival is recorded.
+        let reason = format!("与已收取的第{filed_version}版内容相同");
+        refuse(register, plan, &inc, options, reason);
         return Ok(Outcome {
             file: inc.path,
             result: Filed::Unchanged(target),
@@ -344,8 +350,7 @@ fn file_one(
     }
 
     if let Some(bytes) = &previous {
-        let version = register.next_version(&unit.id).saturating_sub(1).max(1);
-        let history = keep_in_history(dir, &unit.id, version, bytes, options.received)?;
+        let history = keep_in_history(dir, &unit.id, filed_version, bytes, options.received)?;
         notes.push(format!("原报告已保存到 {}", display_path(&history)));
         notes.push(match &old {
             Some(old) => changes(old, report),
@@ -357,7 +362,7 @@ fn file_one(
         // Name the encoding that was guessed, so the office can check the text.
         notes.push(format!("{note}，已转换为 UTF-8 保存；请核对文字是否正常"));
     }
-    let version = register.next_version(&unit.id);
+    let version = filed_version + 1;
     register.push(Receipt {
         time: Some(options.received),
         unit: unit.id.clone(),

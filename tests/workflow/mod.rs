@@ -285,6 +285,18 @@ fn intake_of_a_resubmission_keeps_the_earlier_version_and_says_what_changed() {
         .collect();
     assert_eq!(history.len(), 1);
     assert_eq!(std::fs::read_to_string(&history[0]).unwrap(), before);
+    // A report filed before the register existed is version 1; the resubmission is 2.
+    assert!(stdout(&run).contains("第 2 版"), "{}", stdout(&run));
+    assert!(
+        history[0].to_string_lossy().contains("shuili-v1-"),
+        "{history:?}"
+    );
+    // The same file sent again files nothing, and the register still records its arrival.
+    let again = ws.run(&["intake", "revised.yaml"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(stdout(&again).contains("内容相同，无需再收取"));
+    let register = std::fs::read_to_string(ws.path("reports/2026/收文登记.csv")).unwrap();
+    assert!(register.contains("与已收取的第2版内容相同"), "{register}");
     assert_eq!(
         std::fs::read_to_string(ws.path("reports/2026/shuili.yaml")).unwrap(),
         revised
