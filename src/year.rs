@@ -75,7 +75,16 @@ impl Year {
                 years_on_file(&global.reports)
             )));
         }
-        let received = Register::read(&register::path(&global.reports, year))?.received();
+        // A register that cannot be read costs only the receipt dates: the reports are
+        // judged by the dates they give, and the office is told why. (intake, which must
+        // append to it, refuses instead.)
+        let received = match Register::read(&register::path(&global.reports, year)) {
+            Ok(register) => register.received(),
+            Err(e) => {
+                eprintln!("注意：{e:#}。本次按报告所填的报送日期判断是否逾期。");
+                Received::new()
+            }
+        };
         let checked = check_reports_on(&plan, &files, Scope::WholeYear(year), Some(today));
         diags.extend(checked.diags);
         diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -606,6 +606,34 @@ fn lateness_is_judged_by_the_receipt_date_in_the_register() {
 }
 
 #[test]
+fn a_broken_register_costs_status_only_the_receipt_dates_and_stops_intake() {
+    let ws = Workspace::new("register-broken", &["shuili"]);
+    let register = ws.path("reports/2026/收文登记.csv");
+    std::fs::write(&register, b"PK\x03\x04\x00\x00junk\xff\xfe\x00").unwrap();
+    let status = ws.run(&["status", "--today", "2027-01-08"]);
+    assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
+    assert!(stderr(&status).contains("收文登记"), "{}", stderr(&status));
+    assert!(stdout(&status).contains("已收到 1/31 份报告"));
+    std::fs::write(
+        ws.path("中卫市.yaml"),
+        std::fs::read("reports/2026/zhongwei.yaml").unwrap(),
+    )
+    .unwrap();
+    let intake = ws.run(&["intake", "中卫市.yaml"]);
+    assert_eq!(intake.status.code(), Some(2));
+    assert!(stderr(&intake).contains("收文登记"), "{}", stderr(&intake));
+    assert!(
+        !ws.path("reports/2026/zhongwei.yaml").exists(),
+        "nothing filed"
+    );
+    assert_eq!(
+        std::fs::read(&register).unwrap(),
+        b"PK\x03\x04\x00\x00junk\xff\xfe\x00",
+        "the register is left as it was"
+    );
+}
+
+#[test]
 fn concurrent_intakes_of_one_unit_lose_no_version() {
     let ws = Workspace::new("intake-concurrent", &[]);
     let text = std::fs::read_to_string("reports/2026/zhongwei.yaml").unwrap();
