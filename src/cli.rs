@@ -108,7 +108,7 @@ pub enum Command {
     Missing(MissingArgs),
     /// 生成预填好分工任务的年度报告草稿，发给单位填写（草稿不是报送，不写入报告文件夹）
     #[command(
-        after_help = "示例：\n  nianbao init 水利厅          生成 out/<年度>/drafts/水利厅<年度>年度报告.yaml\n  nianbao init --all          为全部报送单位各生成一份\n  nianbao init 人社厅 --out 下发"
+        after_help = "示例：\n  nianbao init 水利厅              生成 out/<年度>/drafts/水利厅<年度>年度报告.yaml\n  nianbao init --all --form xlsx   为全部报送单位各生成一份 Excel 填报表\n  nianbao init 人社厅 --out 下发"
     )]
     Init(InitArgs),
     /// 收取单位报来的报告：检查后按单位存入 reports/<年度>/，登记收文，旧版本保留在 history/ 中
@@ -121,6 +121,11 @@ pub enum Command {
         after_help = "示例：\n  nianbao remind                        写入 out/<年度>/remind/（Word 和 Markdown）\n  nianbao remind --by 2027-01-10        逾期后催报，限期 1 月 10 日前补报"
     )]
     Remind(RemindArgs),
+    /// 导出任务台账（Excel/WPS 表格）：每个单位每项分工任务一行，另有汇总表
+    #[command(
+        after_help = "示例：\n  nianbao ledger                      写入 out/<年度>/台账.xlsx\n  nianbao ledger --out 2026年台账.xlsx"
+    )]
+    Ledger(LedgerArgs),
     /// 列出方案中的任务及其牵头、参与单位；加 --unit 只看一个单位的分工
     #[command(after_help = "示例：\n  nianbao tasks\n  nianbao tasks --unit 水利厅")]
     Tasks(TasksArgs),
@@ -213,6 +218,26 @@ pub struct InitArgs {
     pub all: bool,
     /// 写到这个文件夹（默认 out/<年度>/drafts/）；为一个单位生成时也可写文件名
     #[arg(long, value_name = "文件夹")]
+    pub out: Option<PathBuf>,
+    /// 草稿的形式：yaml（文本文件）或 xlsx（Excel/WPS 表格，填好后同样可以自查和收取）
+    #[arg(long, value_enum, value_name = "形式", default_value = "yaml")]
+    pub form: DraftForm,
+}
+
+/// The form of a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DraftForm {
+    /// YAML 文本文件
+    Yaml,
+    /// Excel/WPS 工作簿
+    Xlsx,
+}
+
+/// Arguments of `ledger`.
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// 写到这个文件（默认 out/<年度>/台账.xlsx）
+    #[arg(long, value_name = "文件")]
     pub out: Option<PathBuf>,
 }
 

@@ -149,6 +149,9 @@ pub struct Diagnostic {
     /// 1-based column in characters, where a place in the file applies.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// The cell of a workbook, such as `任务进展!E7`, where the place is a cell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     /// What is wrong, in Chinese.
     pub message: String,
     /// How to fix it, in Chinese.
@@ -169,6 +172,7 @@ impl Diagnostic {
             file: None,
             line: None,
             column: None,
+            cell: None,
             message: message.into(),
             hint: None,
             excerpt: None,
@@ -185,6 +189,15 @@ impl Diagnostic {
     /// Names the file without pointing at a place in it.
     pub fn in_file(mut self, path: &Path) -> Self {
         self.file = Some(display_path(path));
+        self
+    }
+
+    /// Points at a cell of a workbook instead of a line of text.
+    pub fn in_cell(mut self, cell: &str) -> Self {
+        self.cell = Some(cell.to_string());
+        self.line = None;
+        self.column = None;
+        self.excerpt = None;
         self
     }
 
@@ -245,7 +258,10 @@ impl Diagnostic {
                         .into(),
                 );
             }
-            (None, Some(file)) => elements.push(Origin::path(file.as_str()).into()),
+            (None, Some(file)) => match &self.cell {
+                Some(cell) => elements.push(Origin::path(format!("{file} {cell}")).into()),
+                None => elements.push(Origin::path(file.as_str()).into()),
+            },
             _ => {}
         }
         if let Some(hint) = &self.hint {

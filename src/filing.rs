@@ -83,11 +83,22 @@ pub struct Options {
 /// Reads and checks one received file, writing nothing.
 pub fn read(plan: &Plan, path: &Path) -> std::result::Result<Incoming, Box<Diagnostic>> {
     let bytes = read_bytes(path)?;
-    let (src, note) = SourceFile::from_bytes(path, &bytes)?;
+    // A workbook is filed as the YAML it converts to; its findings point at its cells.
+    let (src, note, cells) = if crate::workbook::is_workbook(path) {
+        let (src, cells) = crate::workbook::read::convert(path, &bytes)?;
+        (src, None, Some(cells))
+    } else {
+        let (src, note) = SourceFile::from_bytes(path, &bytes)?;
+        (src, note, None)
+    };
     let (report, diags) = load_report(&src, plan);
     let errors: Vec<Diagnostic> = diags
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
+        .map(|d| match &cells {
+            Some(c) => c.relocate(d),
+            None => d,
+        })
         .collect();
     let named = report.as_ref().map(|r| (r.unit.clone(), r.year));
     let mut text = src.text;
@@ -349,8 +360,27 @@ fn file_one(
         return Ok(refuse(register, plan, &inc, options, reason));
     }
 
+    let version = filed_version + 1;
+    if crate::workbook::is_workbook(&inc.path) {
+        // The workbook as received is kept beside the versions, under the version it became.
+        let ext = inc
+            .path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("xlsx")
+            .to_lowercase();
+        let kept = keep_in_history(dir, &unit.id, version, &inc.bytes, options.received, &ext)?;
+        notes.push(format!("收到的工作簿已保存到 {}", display_path(&kept)));
+    }
     if let Some(bytes) = &previous {
-        let history = keep_in_history(dir, &unit.id, filed_version, bytes, options.received)?;
+        let history = keep_in_history(
+            dir,
+            &unit.id,
+            filed_version,
+            bytes,
+            options.received,
+            "yaml",
+        )?;
         notes.push(format!("原报告已保存到 {}", display_path(&history)));
         notes.push(match &old {
             Some(old) => changes(old, report),
@@ -362,7 +392,6 @@ fn file_one(
         // Name the encoding that was guessed, so the office can check the text.
         notes.push(format!("{note}，已转换为 UTF-8 保存；请核对文字是否正常"));
     }
-    let version = filed_version + 1;
     register.push(Receipt {
         time: Some(options.received),
         unit: unit.id.clone(),
@@ -415,13 +444,15 @@ fn file_one(
     })
 }
 
-/// Keeps a replaced version as `history/<id>-v<N>-<time>.yaml`, never over an existing file.
+/// Keeps a replaced version (or a workbook as received) as
+/// `history/<id>-v<N>-<time>.<ext>`, never over an existing file.
 fn keep_in_history(
     dir: &Path,
     id: &str,
     version: u32,
     bytes: &[u8],
     received: NaiveDateTime,
+    ext: &str,
 ) -> Result<PathBuf> {
     let stamp = received.format("%Y%m%d-%H%M%S");
     let history = dir.join("history");
@@ -429,9 +460,9 @@ fn keep_in_history(
     loop {
         n += 1;
         let name = if n == 1 {
-            format!("{id}-v{version}-{stamp}.yaml")
+            format!("{id}-v{version}-{stamp}.{ext}")
         } else {
-            format!("{id}-v{version}-{stamp}-{n}.yaml")
+            format!("{id}-v{version}-{stamp}-{n}.{ext}")
         };
         let path = history.join(name);
         if path.exists() {

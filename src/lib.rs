@@ -34,6 +34,7 @@ pub mod report;
 pub mod source;
 pub mod suggest;
 pub mod validate;
+pub mod workbook;
 pub mod workspace;
 pub mod writer;
 pub mod year;
@@ -74,6 +75,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         cli::Command::Init(args) => cmd::init::execute(&cli.global, args),
         cli::Command::Intake(args) => cmd::intake::execute(&cli.global, args),
         cli::Command::Remind(args) => cmd::remind::execute(&cli.global, args),
+        cli::Command::Ledger(args) => cmd::ledger::execute(&cli.global, args),
         cli::Command::Tasks(args) => cmd::plan_views::tasks(&cli.global, args),
         cli::Command::Units(args) => cmd::plan_views::units(&cli.global, args),
         cli::Command::Completions(args) => cmd::completions::completions(args),

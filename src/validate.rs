@@ -134,7 +134,7 @@ struct FileChecked {
 }
 
 fn check_file(plan: &Plan, path: &Path, scope: Scope, today: Option<NaiveDate>) -> FileChecked {
-    let (src, note) = match SourceFile::read(path) {
+    let (src, note, cells) = match crate::workbook::read_report_source(path) {
         Ok(read) => read,
         Err(d) => {
             return FileChecked {
@@ -144,7 +144,37 @@ fn check_file(plan: &Plan, path: &Path, scope: Scope, today: Option<NaiveDate>) 
             };
         }
     };
-    let (report, found) = load_report(&src, plan);
+    let checked = check_source(plan, path, scope, today, &src, note);
+    match cells {
+        // Findings in a workbook point at its cells, not at lines of the converted text.
+        Some(cells) => FileChecked {
+            diags: checked
+                .diags
+                .into_iter()
+                .map(|d| cells.relocate(d))
+                .collect(),
+            unreadable: checked.unreadable,
+            report: checked.report.map(|(r, at, cov)| {
+                (
+                    r,
+                    cells.relocate(at),
+                    cov.into_iter().map(|d| cells.relocate(d)).collect(),
+                )
+            }),
+        },
+        None => checked,
+    }
+}
+
+fn check_source(
+    plan: &Plan,
+    path: &Path,
+    scope: Scope,
+    today: Option<NaiveDate>,
+    src: &SourceFile,
+    note: Option<Diagnostic>,
+) -> FileChecked {
+    let (report, found) = load_report(src, plan);
     let mut diags: Vec<Diagnostic> = note.into_iter().chain(found).collect();
     let Some(report) = report else {
         return FileChecked {
@@ -163,7 +193,7 @@ fn check_file(plan: &Plan, path: &Path, scope: Scope, today: Option<NaiveDate>) 
                 Code::YearMismatch,
                 format!("报告写的是 {} 年度，但放在 {y} 年度的文件夹中", report.year),
             )
-            .at(&src, report.year_span.clone())
+            .at(src, report.year_span.clone())
             .hint(format!(
                 "如果是 {y} 年度的报告，把 year 改为 {y}；否则把文件移到 reports/{}/ 中",
                 report.year
@@ -183,21 +213,21 @@ fn check_file(plan: &Plan, path: &Path, scope: Scope, today: Option<NaiveDate>) 
                     unit_label(plan, &report.unit)
                 ),
             )
-            .at(&src, report.unit_span.clone())
+            .at(src, report.unit_span.clone())
             .hint(format!(
                 "报告文件应命名为 {}.yaml；用 `nianbao intake 文件` 收取报告会自动按单位命名并保存",
                 report.unit
             )),
         );
     }
-    if let Some(d) = odd_date(plan, &src, &report, today) {
+    if let Some(d) = odd_date(plan, src, &report, today) {
         diags.push(d);
     }
     let at_unit = Diagnostic::new(Code::DuplicateReport, String::new())
-        .at(&src, report.unit_span.clone())
+        .at(src, report.unit_span.clone())
         .hint("每个单位每年只保留一份报告：确认哪份是最终稿，删除或移走另一份");
     let mut coverage = Vec::new();
-    coverage_findings(plan, &src, &report, &mut coverage);
+    coverage_findings(plan, src, &report, &mut coverage);
     FileChecked {
         diags,
         unreadable: false,

@@ -344,6 +344,9 @@ mod compile;
 #[path = "workflow/mod.rs"]
 mod workflow;
 
+#[path = "workbook/mod.rs"]
+mod workbook;
+
 #[path = "hostile/mod.rs"]
 mod hostile;
 

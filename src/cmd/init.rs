@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::Outcome;
-use crate::cli::{Global, InitArgs};
+use crate::cli::{DraftForm, Global, InitArgs};
 use crate::compile::numerals::cn_date;
 use crate::compile::output::write_new;
 use crate::plan::{Plan, Unit};
@@ -38,9 +38,11 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(year.to_string()).join("drafts"));
     // `--out 水利厅2026年度报告.yaml` names the file itself, for one unit.
-    let named_file = dir
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let named_file = dir.extension().is_some_and(|e| {
+        ["yaml", "yml", "xlsx"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    });
     if named_file && units.len() > 1 {
         return Err(UsageError("为多个单位生成时，--out 应是文件夹".into()).into());
     }
@@ -50,7 +52,7 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
             if named_file {
                 dir.clone()
             } else {
-                dir.join(draft_name(u, year))
+                dir.join(draft_name(u, year, args.form))
             }
         })
         .collect();
@@ -75,7 +77,11 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
             say!("{} 已存在，保留原文件", display_path(target));
             continue;
         }
-        write_new(target, scaffold(&plan, unit, year).as_bytes())?;
+        let bytes = match args.form {
+            DraftForm::Yaml => scaffold(&plan, unit, year).into_bytes(),
+            DraftForm::Xlsx => crate::workbook::form::form(&plan, unit, year, None)?,
+        };
+        write_new(target, &bytes)?;
         let assigned = plan.assignments(unit).count();
         say!(
             "已生成{}{year}年度报告草稿：{}（{assigned}项分工任务）",
@@ -94,9 +100,13 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// The draft's file name: 水利厅2026年度报告.yaml.
-pub fn draft_name(unit: &Unit, year: i32) -> String {
-    safe_file_name(&format!("{}{year}年度报告.yaml", unit.short))
+/// The draft's file name: 水利厅2026年度报告.yaml (or .xlsx).
+pub fn draft_name(unit: &Unit, year: i32, form: DraftForm) -> String {
+    let ext = match form {
+        DraftForm::Yaml => "yaml",
+        DraftForm::Xlsx => "xlsx",
+    };
+    safe_file_name(&format!("{}{year}年度报告.{ext}", unit.short))
 }
 
 /// Whether `path` would lie inside `folder` (neither needs to exist yet).

@@ -5,6 +5,7 @@ pub mod compile;
 pub mod completions;
 pub mod init;
 pub mod intake;
+pub mod ledger;
 pub mod missing;
 pub mod plan_views;
 pub mod remind;

@@ -12,7 +12,7 @@ use scraper::{Html, Selector};
 mod external;
 mod read;
 mod report;
-mod tools;
+pub mod tools;
 
 use read::{Para, squeeze};
 

@@ -373,6 +373,7 @@ fn no_command_panics_modifies_an_input_or_leaves_a_partial_output() {
         &["missing"],
         &["compile", "--format", "md,html,json"],
         &["remind", "--today", "2026-12-20"],
+        &["ledger"],
         &["tasks", "--unit", "水利厅"],
         &["units"],
         &["templates"],
