@@ -348,9 +348,27 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Result<(SourceFile, CellMap), Box<D
         c.as_deref(),
     );
 
-    // Tasks: one entry per row with anything in it.
+    // Tasks: one entry per row with anything in it. The columns every entry needs must be
+    // there; a deleted one is named rather than read as blank cells.
     let (header_row, cols) = task_sheet.header().unwrap_or_default();
     let col = |h: &str| cols.get(h).copied();
+    for needed in [tasks::NUMBER, tasks::STATUS, tasks::PROGRESS] {
+        if col(needed).is_none() {
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::MissingField,
+                    format!("“{}”表中没有“{needed}”一列", task_sheet.name),
+                )
+                .in_file(path)
+                .in_cell(&cell_name(
+                    &task_sheet.name,
+                    header_row,
+                    task_sheet.origin().1,
+                ))
+                .hint("请用原来的填报表填写，不要删除或改动表头；列的先后可以调整"),
+            ));
+        }
+    }
     let tasks_cell = cell_name(&task_sheet.name, header_row, task_sheet.origin().1);
     y.line("tasks:".to_string(), Some(&tasks_cell));
     let mut any = false;

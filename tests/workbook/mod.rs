@@ -356,6 +356,41 @@ fn a_renamed_sheet_moved_columns_and_a_serial_date_read_the_same() {
     assert_eq!(filed.matches("status: \"已完成\"").count(), 4, "{filed}");
 }
 
+/// The progress column deleted.
+const DELETE_COLUMN: &str = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb["任务进展"].delete_cols(5)
+wb.save(sys.argv[1])
+"#;
+
+#[test]
+fn a_deleted_column_is_named_not_read_as_blank_cells() {
+    let Some(python) = openpyxl() else {
+        return;
+    };
+    let dir = project("workbook-deleted-column");
+    let made = run(
+        &dir.0,
+        &["init", "财政厅", "--year", "2026", "--form", "xlsx"],
+    );
+    assert_eq!(made.status.code(), Some(0), "{}", stderr(&made));
+    let form = dir.0.join("out/2026/drafts/财政厅2026年度报告.xlsx");
+    let script = dir.0.join("delete.py");
+    std::fs::write(&script, DELETE_COLUMN).unwrap();
+    let done = Command::new(&python)
+        .arg(&script)
+        .arg(&form)
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    let out = run(&dir.0, &["check", form.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("“任务进展”表中没有“工作进展”一列"), "{text}");
+    assert!(text.contains("任务进展!A1"), "{text}");
+}
+
 #[test]
 fn a_file_that_is_not_a_workbook_is_named_and_nothing_is_taken_in() {
     let dir = project("workbook-junk");
