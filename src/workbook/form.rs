@@ -77,6 +77,18 @@ fn put(ws: &mut Worksheet, row: u32, col: u16, value: &str, format: &Format) -> 
     Ok(())
 }
 
+/// Printed on A4 across, as wide as the page, the header repeated on every page: a unit
+/// may print its form to have it signed off.
+fn print_setup(ws: &mut Worksheet, header: bool) -> Result<()> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    if header {
+        ws.set_repeat_rows(0, 0).map_err(xlsx)?;
+    }
+    Ok(())
+}
+
 fn xlsx(e: rust_xlsxwriter::XlsxError) -> anyhow::Error {
     anyhow::anyhow!("无法生成工作簿：{e}")
 }
@@ -117,7 +129,7 @@ pub fn form(plan: &Plan, unit: &Unit, year: i32, prefill: Option<&Report>) -> Re
 
 fn guide_sheet(ws: &mut Worksheet, plan: &Plan, unit: &Unit, year: i32, f: &Formats) -> Result<()> {
     ws.set_name(SHEET_GUIDE).map_err(xlsx)?;
-    ws.set_column_width(0, 100).map_err(xlsx)?;
+    ws.set_column_width(0, 120).map_err(xlsx)?;
     let deadline = plan.deadline(year).map(cn_date).unwrap_or_default();
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
     let lines = [
@@ -167,6 +179,7 @@ fn guide_sheet(ws: &mut Worksheet, plan: &Plan, unit: &Unit, year: i32, f: &Form
         ws.write_string_with_format(i as u32, 0, line, &f.text)
             .map_err(xlsx)?;
     }
+    print_setup(ws, false)?;
     ws.protect();
     Ok(())
 }
@@ -213,6 +226,7 @@ fn basic_sheet(
     }
     ws.set_row_height(8, 240).map_err(xlsx)?;
     ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    print_setup(ws, true)?;
     ws.protect();
     Ok(())
 }
@@ -312,6 +326,7 @@ fn task_sheet(
     ws.add_data_validation(1, 3, last, 3, &validation)
         .map_err(xlsx)?;
     ws.set_freeze_panes(1, 2).map_err(xlsx)?;
+    print_setup(ws, true)?;
     ws.protect();
     Ok(())
 }
@@ -358,6 +373,7 @@ fn project_sheet(ws: &mut Worksheet, prefill: Option<&Report>, f: &Formats) -> R
     ws.add_data_validation(1, 3, last, 3, &validation)
         .map_err(xlsx)?;
     ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    print_setup(ws, true)?;
     ws.protect();
     Ok(())
 }
@@ -376,6 +392,7 @@ fn list_sheet(ws: &mut Worksheet, name: &str, items: &[String], f: &Formats) -> 
         put(ws, row, 0, value, &f.input)?;
     }
     ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    print_setup(ws, true)?;
     ws.protect();
     Ok(())
 }
