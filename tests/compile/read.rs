@@ -107,7 +107,7 @@ pub fn docx_parts(bytes: &[u8]) -> BTreeMap<String, String> {
         let mut f = zip.by_index(i).unwrap();
         let mut text = String::new();
         f.read_to_string(&mut text).expect("UTF-8 XML");
-        parts.insert(f.name().to_string(), text);
+        parts.insert(f.name().expect("a UTF-8 part name").to_string(), text);
     }
     parts
 }
