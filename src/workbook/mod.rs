@@ -70,6 +70,10 @@ pub mod tasks {
     pub const ALL: [&str; 10] = [
         NUMBER, TITLE, ROLE, STATUS, PROGRESS, MEASURES, FIGURES, PROBLEMS, NEXT_STEPS, REASON,
     ];
+    /// The columns the unit fills in.
+    pub const INPUTS: [&str; 7] = [
+        STATUS, PROGRESS, MEASURES, FIGURES, PROBLEMS, NEXT_STEPS, REASON,
+    ];
 }
 
 /// Column headers of the projects sheet.

@@ -383,18 +383,9 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Result<(SourceFile, CellMap), Box<D
             }
         };
         let (number, number_cell) = get(tasks::NUMBER);
-        let inputs = [
-            tasks::STATUS,
-            tasks::PROGRESS,
-            tasks::MEASURES,
-            tasks::FIGURES,
-            tasks::PROBLEMS,
-            tasks::NEXT_STEPS,
-            tasks::REASON,
-        ];
         // A row with nothing filled in is no entry, whatever the form printed in it: the
         // task is then "not reported", as for a YAML report that leaves it out.
-        if inputs.iter().all(|h| get(h).0.is_empty()) {
+        if tasks::INPUTS.iter().all(|h| get(h).0.is_empty()) {
             continue;
         }
         any = true;
