@@ -46,6 +46,18 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
     if named_file && units.len() > 1 {
         return Err(UsageError("为多个单位生成时，--out 应是文件夹".into()).into());
     }
+    let ext = form_extension(args.form);
+    let matches_form = dir.extension().is_some_and(|e| {
+        e.eq_ignore_ascii_case(ext)
+            || (args.form == DraftForm::Yaml && e.eq_ignore_ascii_case("yml"))
+    });
+    if named_file && !matches_form {
+        return Err(UsageError(format!(
+            "--out 的文件名 {} 与草稿的形式不符：--form {ext} 的草稿应以 .{ext} 结尾",
+            display_path(&dir)
+        ))
+        .into());
+    }
     let targets: Vec<PathBuf> = units
         .iter()
         .map(|u| {
@@ -102,11 +114,19 @@ pub fn execute(global: &Global, args: &InitArgs) -> Result<Outcome> {
 
 /// The draft's file name: 水利厅2026年度报告.yaml (or .xlsx).
 pub fn draft_name(unit: &Unit, year: i32, form: DraftForm) -> String {
-    let ext = match form {
+    safe_file_name(&format!(
+        "{}{year}年度报告.{}",
+        unit.short,
+        form_extension(form)
+    ))
+}
+
+/// The file extension of a draft's form.
+fn form_extension(form: DraftForm) -> &'static str {
+    match form {
         DraftForm::Yaml => "yaml",
         DraftForm::Xlsx => "xlsx",
-    };
-    safe_file_name(&format!("{}{year}年度报告.{ext}", unit.short))
+    }
 }
 
 /// Whether `path` would lie inside `folder` (neither needs to exist yet).

@@ -379,6 +379,31 @@ fn a_file_that_is_not_a_workbook_is_named_and_nothing_is_taken_in() {
     assert!(!dir.0.join("reports/2026/shuili.yaml").exists());
 }
 
+/// Regression: `init --form xlsx --out 草稿.yaml` wrote a workbook under a .yaml name,
+/// which the unit's self-check then could not read.
+#[test]
+fn a_draft_file_name_must_match_its_form() {
+    let dir = project("workbook-draft-name");
+    for (form, name) in [("xlsx", "草稿.yaml"), ("yaml", "草稿.xlsx")] {
+        let out = run(
+            &dir.0,
+            &[
+                "init",
+                "水利厅",
+                "--year",
+                "2026",
+                "--form",
+                form,
+                "--out",
+                name,
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2), "{form} {name}");
+        assert!(stderr(&out).contains("--form"), "{}", stderr(&out));
+        assert!(!dir.0.join(name).exists(), "{name} was written");
+    }
+}
+
 /// What openpyxl sees in the blank form: sheets, headers, drop-downs, protection.
 const INSPECT_FORM: &str = r#"
 import sys, json, openpyxl
