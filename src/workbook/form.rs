@@ -5,14 +5,11 @@
 //! unit can still unprotect them if it must, but will not overwrite them by accident.
 
 use anyhow::{Context, Result};
-use rust_xlsxwriter::{
-    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note,
-    Workbook, Worksheet,
-};
+use rust_xlsxwriter::{DataValidation, Format, Note, Worksheet};
 
 use super::{
     SHEET_BASIC, SHEET_GUIDE, SHEET_NEXT_YEAR, SHEET_PROBLEMS, SHEET_PROJECTS, SHEET_TASKS, basic,
-    projects, tasks,
+    entry_cells, new_book, projects, style, tasks, xlsx_error,
 };
 use crate::compile::numerals::cn_date;
 use crate::plan::{Plan, Unit};
@@ -42,25 +39,11 @@ struct Formats {
 
 impl Formats {
     fn new() -> Formats {
-        let base = Format::new()
-            .set_font_name("宋体")
-            .set_font_size(11)
-            .set_text_wrap()
-            .set_align(FormatAlign::Top)
-            .set_border(FormatBorder::Thin);
         Formats {
-            header: base
-                .clone()
-                .set_bold()
-                .set_background_color("#D9E1F2")
-                .set_align(FormatAlign::Center),
-            locked: base.clone().set_background_color("#F2F2F2"),
-            input: base.clone().set_unlocked(),
-            text: Format::new()
-                .set_font_name("宋体")
-                .set_font_size(11)
-                .set_text_wrap()
-                .set_align(FormatAlign::Top),
+            header: style::header(11),
+            locked: style::cell(11).set_background_color("#F2F2F2"),
+            input: style::cell(11).set_unlocked(),
+            text: style::text(11),
         }
     }
 }
@@ -69,10 +52,10 @@ impl Formats {
 /// cell would count as filled in).
 fn put(ws: &mut Worksheet, row: u32, col: u16, value: &str, format: &Format) -> Result<()> {
     if value.is_empty() {
-        ws.write_blank(row, col, format).map_err(xlsx)?;
+        ws.write_blank(row, col, format).map_err(xlsx_error)?;
     } else {
         ws.write_string_with_format(row, col, value, format)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
     }
     Ok(())
 }
@@ -84,26 +67,15 @@ fn print_setup(ws: &mut Worksheet, header: bool) -> Result<()> {
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
     if header {
-        ws.set_repeat_rows(0, 0).map_err(xlsx)?;
+        ws.set_repeat_rows(0, 0).map_err(xlsx_error)?;
     }
     Ok(())
-}
-
-fn xlsx(e: rust_xlsxwriter::XlsxError) -> anyhow::Error {
-    anyhow::anyhow!("无法生成工作簿：{e}")
 }
 
 /// The workbook for a unit and year, as bytes; `prefill` fills it in from a report (the
 /// same report, written as a workbook).
 pub fn form(plan: &Plan, unit: &Unit, year: i32, prefill: Option<&Report>) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    // A fixed creation time: the same form gives the same bytes.
-    let epoch = ExcelDateTime::from_ymd(1980, 1, 1).map_err(xlsx)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(format!("{}{year}年度工作情况报告", unit.short))
-            .set_creation_datetime(&epoch),
-    );
+    let mut book = new_book(format!("{}{year}年度工作情况报告", unit.short))?;
     let f = Formats::new();
     guide_sheet(book.add_worksheet(), plan, unit, year, &f)?;
     basic_sheet(book.add_worksheet(), unit, year, prefill, &f)?;
@@ -123,13 +95,13 @@ pub fn form(plan: &Plan, unit: &Unit, year: i32, prefill: Option<&Report>) -> Re
     )?;
     book.worksheets_mut()[1].set_active(true);
     book.save_to_buffer()
-        .map_err(xlsx)
+        .map_err(xlsx_error)
         .context("无法生成工作簿")
 }
 
 fn guide_sheet(ws: &mut Worksheet, plan: &Plan, unit: &Unit, year: i32, f: &Formats) -> Result<()> {
-    ws.set_name(SHEET_GUIDE).map_err(xlsx)?;
-    ws.set_column_width(0, 120).map_err(xlsx)?;
+    ws.set_name(SHEET_GUIDE).map_err(xlsx_error)?;
+    ws.set_column_width(0, 120).map_err(xlsx_error)?;
     let deadline = plan.deadline(year).map(cn_date).unwrap_or_default();
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
     let lines = [
@@ -177,7 +149,7 @@ fn guide_sheet(ws: &mut Worksheet, plan: &Plan, unit: &Unit, year: i32, f: &Form
     ];
     for (i, line) in lines.iter().enumerate() {
         ws.write_string_with_format(i as u32, 0, line, &f.text)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
     }
     print_setup(ws, false)?;
     ws.protect();
@@ -191,13 +163,13 @@ fn basic_sheet(
     prefill: Option<&Report>,
     f: &Formats,
 ) -> Result<()> {
-    ws.set_name(SHEET_BASIC).map_err(xlsx)?;
-    ws.set_column_width(0, 18).map_err(xlsx)?;
-    ws.set_column_width(1, 80).map_err(xlsx)?;
+    ws.set_name(SHEET_BASIC).map_err(xlsx_error)?;
+    ws.set_column_width(0, 18).map_err(xlsx_error)?;
+    ws.set_column_width(1, 80).map_err(xlsx_error)?;
     ws.write_string_with_format(0, 0, "项目", &f.header)
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     ws.write_string_with_format(0, 1, "填写内容", &f.header)
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     let given = |get: fn(&Report) -> String| prefill.map(get).unwrap_or_default();
     let rows: [(&str, String, bool); 8] = [
         (basic::ID, unit.id.clone(), true),
@@ -220,35 +192,15 @@ fn basic_sheet(
     for (i, (label, value, locked)) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string_with_format(row, 0, *label, &f.locked)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
         let format = if *locked { &f.locked } else { &f.input };
         put(ws, row, 1, value, format)?;
     }
-    ws.set_row_height(8, 240).map_err(xlsx)?;
-    ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    ws.set_row_height(8, 240).map_err(xlsx_error)?;
+    ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     print_setup(ws, true)?;
     ws.protect();
     Ok(())
-}
-
-fn entry_cells(e: &Entry) -> [String; 7] {
-    [
-        if e.status_chosen {
-            e.status.label().to_string()
-        } else {
-            String::new()
-        },
-        e.progress.clone(),
-        e.measures.join("\n"),
-        e.figures
-            .iter()
-            .map(figure_line)
-            .collect::<Vec<_>>()
-            .join("\n"),
-        e.problems.join("\n"),
-        e.next_steps.join("\n"),
-        e.reason.clone().unwrap_or_default(),
-    ]
 }
 
 fn task_sheet(
@@ -258,15 +210,15 @@ fn task_sheet(
     prefill: Option<&Report>,
     f: &Formats,
 ) -> Result<()> {
-    ws.set_name(SHEET_TASKS).map_err(xlsx)?;
+    ws.set_name(SHEET_TASKS).map_err(xlsx_error)?;
     for (col, (header, width)) in tasks::ALL
         .iter()
         .zip([8, 26, 10, 12, 60, 40, 36, 36, 36, 30])
         .enumerate()
     {
-        ws.set_column_width(col as u16, width).map_err(xlsx)?;
+        ws.set_column_width(col as u16, width).map_err(xlsx_error)?;
         ws.write_string_with_format(0, col as u16, *header, &f.header)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
     }
     // The assigned tasks, then any task the prefilled report adds outside them.
     let mut rows: Vec<(u32, String, &str, Option<&Entry>)> = plan
@@ -291,74 +243,74 @@ fn task_sheet(
     for (i, (number, title, role, entry)) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_number_with_format(row, 0, f64::from(*number), &f.locked)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
         ws.write_string_with_format(row, 1, title, &f.locked)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
         ws.write_string_with_format(row, 2, *role, &f.locked)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
         if let Some(task) = plan.task(*number) {
             let note = Note::new(format!("方案原文：{}", task.text))
                 .set_width(480)
                 .set_height(240)
                 .add_author_prefix(false);
-            ws.insert_note(row, 1, &note).map_err(xlsx)?;
+            ws.insert_note(row, 1, &note).map_err(xlsx_error)?;
         }
         let cells = entry.map(entry_cells).unwrap_or_default();
         for (k, value) in cells.iter().enumerate() {
             put(ws, row, 3 + k as u16, value, &f.input)?;
         }
-        ws.set_row_height(row, 90).map_err(xlsx)?;
+        ws.set_row_height(row, 90).map_err(xlsx_error)?;
     }
     // Spare rows for tasks outside the assignment: every cell may be filled in.
     for row in rows.len() as u32 + 1..=last {
         for col in 0..tasks::ALL.len() as u16 {
-            ws.write_blank(row, col, &f.input).map_err(xlsx)?;
+            ws.write_blank(row, col, &f.input).map_err(xlsx_error)?;
         }
     }
     let statuses: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
     let validation = DataValidation::new()
         .allow_list_strings(&statuses)
-        .map_err(xlsx)?
+        .map_err(xlsx_error)?
         .set_error_title("进展状态")
-        .map_err(xlsx)?
+        .map_err(xlsx_error)?
         .set_error_message(format!("请从下拉列表中选择：{}", statuses.join("、")))
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     ws.add_data_validation(1, 3, last, 3, &validation)
-        .map_err(xlsx)?;
-    ws.set_freeze_panes(1, 2).map_err(xlsx)?;
+        .map_err(xlsx_error)?;
+    ws.set_freeze_panes(1, 2).map_err(xlsx_error)?;
     print_setup(ws, true)?;
     ws.protect();
     Ok(())
 }
 
 fn project_sheet(ws: &mut Worksheet, prefill: Option<&Report>, f: &Formats) -> Result<()> {
-    ws.set_name(SHEET_PROJECTS).map_err(xlsx)?;
+    ws.set_name(SHEET_PROJECTS).map_err(xlsx_error)?;
     for (col, (header, width)) in projects::ALL.iter().zip([50, 14, 16, 12]).enumerate() {
-        ws.set_column_width(col as u16, width).map_err(xlsx)?;
+        ws.set_column_width(col as u16, width).map_err(xlsx_error)?;
         ws.write_string_with_format(0, col as u16, *header, &f.header)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
     }
     let given = prefill.map(|r| r.projects.as_slice()).unwrap_or_default();
     let last = given.len() as u32 + SPARE_ROWS;
     for row in 1..=last {
         for col in 0..projects::ALL.len() as u16 {
-            ws.write_blank(row, col, &f.input).map_err(xlsx)?;
+            ws.write_blank(row, col, &f.input).map_err(xlsx_error)?;
         }
     }
     for (i, p) in given.iter().enumerate() {
         let row = i as u32 + 1;
         ws.write_string_with_format(row, 0, &p.name, &f.input)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
         if let Some(t) = p.task {
             ws.write_number_with_format(row, 1, f64::from(t), &f.input)
-                .map_err(xlsx)?;
+                .map_err(xlsx_error)?;
         }
         if let Some(v) = p.investment {
             ws.write_number_with_format(row, 2, v, &f.input)
-                .map_err(xlsx)?;
+                .map_err(xlsx_error)?;
         }
         ws.write_string_with_format(row, 3, p.state.label(), &f.input)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
     }
     let states = [
         ProjectState::Preparing,
@@ -369,20 +321,20 @@ fn project_sheet(ws: &mut Worksheet, prefill: Option<&Report>, f: &Formats) -> R
     .map(ProjectState::label);
     let validation = DataValidation::new()
         .allow_list_strings(&states)
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     ws.add_data_validation(1, 3, last, 3, &validation)
-        .map_err(xlsx)?;
-    ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+        .map_err(xlsx_error)?;
+    ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     print_setup(ws, true)?;
     ws.protect();
     Ok(())
 }
 
 fn list_sheet(ws: &mut Worksheet, name: &str, items: &[String], f: &Formats) -> Result<()> {
-    ws.set_name(name).map_err(xlsx)?;
-    ws.set_column_width(0, 100).map_err(xlsx)?;
+    ws.set_name(name).map_err(xlsx_error)?;
+    ws.set_column_width(0, 100).map_err(xlsx_error)?;
     ws.write_string_with_format(0, 0, name, &f.header)
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     let last = items.len() as u32 + SPARE_ROWS;
     for row in 1..=last {
         let value = items
@@ -391,7 +343,7 @@ fn list_sheet(ws: &mut Worksheet, name: &str, items: &[String], f: &Formats) -> 
             .unwrap_or("");
         put(ws, row, 0, value, &f.input)?;
     }
-    ws.set_freeze_panes(1, 0).map_err(xlsx)?;
+    ws.set_freeze_panes(1, 0).map_err(xlsx_error)?;
     print_setup(ws, true)?;
     ws.protect();
     Ok(())

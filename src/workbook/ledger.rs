@@ -2,19 +2,12 @@
 //! accounts the units gave and the gaps — with filters and a frozen header, and a summary
 //! sheet with the counts the consolidated report uses, taken from the same account.
 
-use anyhow::Result;
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook};
-
-use super::form::figure_line;
-use super::tasks;
+use super::{entry_cells, new_book, style, tasks, xlsx_error};
 use crate::account::{GapReason, YearAccount};
 use crate::plan::Plan;
 use crate::progress::UnitProgress;
 use crate::report::Status;
-
-fn xlsx(e: rust_xlsxwriter::XlsxError) -> anyhow::Error {
-    anyhow::anyhow!("无法生成台账：{e}")
-}
+use anyhow::Result;
 
 /// The ledger sheet's columns.
 pub const COLUMNS: [&str; 16] = [
@@ -38,32 +31,17 @@ pub const COLUMNS: [&str; 16] = [
 
 /// The ledger of a year's account, as workbook bytes.
 pub fn ledger(plan: &Plan, account: &YearAccount) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
-    let epoch = ExcelDateTime::from_ymd(1980, 1, 1).map_err(xlsx)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(format!("{}年度{}任务台账", account.year, plan.subject))
-            .set_creation_datetime(&epoch),
-    );
-    let cell = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_border(FormatBorder::Thin);
-    let header = cell
-        .clone()
-        .set_bold()
-        .set_background_color("#D9E1F2")
-        .set_align(FormatAlign::Center);
+    let mut book = new_book(format!("{}年度{}任务台账", account.year, plan.subject))?;
+    let cell = style::cell(10);
+    let header = style::header(10);
 
     let ws = book.add_worksheet();
-    ws.set_name("台账").map_err(xlsx)?;
+    ws.set_name("台账").map_err(xlsx_error)?;
     let widths = [16, 8, 24, 14, 10, 8, 12, 50, 36, 30, 30, 30, 24, 12, 12, 8];
     for (col, (h, w)) in COLUMNS.iter().zip(widths).enumerate() {
-        ws.set_column_width(col as u16, w).map_err(xlsx)?;
+        ws.set_column_width(col as u16, w).map_err(xlsx_error)?;
         ws.write_string_with_format(0, col as u16, *h, &header)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
     }
     let progress_of =
         |id: &str| -> Option<&UnitProgress> { account.units.iter().find(|p| p.unit.id == id) };
@@ -75,37 +53,24 @@ pub fn ledger(plan: &Plan, account: &YearAccount) -> Result<Vec<u8>> {
             .find(|s| s.number == t.task.section)
             .map(|s| s.title.clone())
             .unwrap_or_default();
-        let mut rows: Vec<[String; 16]> = Vec::new();
+        let mut rows: Vec<Vec<String>> = Vec::new();
         let dates = |id: &str| -> [String; 3] {
             progress_of(id)
                 .map(|p| [p.received_date(), p.date(), p.days_late.to_string()])
                 .unwrap_or_default()
         };
         for e in &t.entries {
-            let en = e.entry;
-            let [received, declared, late] = dates(&e.unit.id);
-            rows.push([
+            let mut r = vec![
                 section.clone(),
                 t.task.number.to_string(),
                 t.task.title.clone(),
                 e.unit.short.clone(),
                 plan.kinds.of(e.unit.kind).to_string(),
                 e.role_label().to_string(),
-                en.status.label().to_string(),
-                en.progress.clone(),
-                en.measures.join("\n"),
-                en.figures
-                    .iter()
-                    .map(figure_line)
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                en.problems.join("\n"),
-                en.next_steps.join("\n"),
-                en.reason.clone().unwrap_or_default(),
-                received,
-                declared,
-                late,
-            ]);
+            ];
+            r.extend(entry_cells(e.entry));
+            r.extend(dates(&e.unit.id));
+            rows.push(r);
         }
         for g in &t.gaps {
             let [received, declared, late] = if g.reason == GapReason::NoReport {
@@ -113,7 +78,7 @@ pub fn ledger(plan: &Plan, account: &YearAccount) -> Result<Vec<u8>> {
             } else {
                 dates(&g.unit.id)
             };
-            let mut r: [String; 16] = Default::default();
+            let mut r = vec![String::new(); COLUMNS.len()];
             r[0] = section.clone();
             r[1] = t.task.number.to_string();
             r[2] = t.task.title.clone();
@@ -132,25 +97,25 @@ pub fn ledger(plan: &Plan, account: &YearAccount) -> Result<Vec<u8>> {
                 if col == 1 || (col == 15 && !value.is_empty()) {
                     let n: f64 = value.parse().unwrap_or_default();
                     ws.write_number_with_format(row, col as u16, n, &cell)
-                        .map_err(xlsx)?;
+                        .map_err(xlsx_error)?;
                 } else if value.is_empty() {
-                    ws.write_blank(row, col as u16, &cell).map_err(xlsx)?;
+                    ws.write_blank(row, col as u16, &cell).map_err(xlsx_error)?;
                 } else {
                     ws.write_string_with_format(row, col as u16, value, &cell)
-                        .map_err(xlsx)?;
+                        .map_err(xlsx_error)?;
                 }
             }
         }
     }
     ws.autofilter(0, 0, row.max(1), COLUMNS.len() as u16 - 1)
-        .map_err(xlsx)?;
-    ws.set_freeze_panes(1, 3).map_err(xlsx)?;
+        .map_err(xlsx_error)?;
+    ws.set_freeze_panes(1, 3).map_err(xlsx_error)?;
 
     // The summary: the same totals the report and `status` print.
     let s = book.add_worksheet();
-    s.set_name("汇总").map_err(xlsx)?;
-    s.set_column_width(0, 36).map_err(xlsx)?;
-    s.set_column_width(1, 12).map_err(xlsx)?;
+    s.set_name("汇总").map_err(xlsx_error)?;
+    s.set_column_width(0, 36).map_err(xlsx_error)?;
+    s.set_column_width(1, 12).map_err(xlsx_error)?;
     let tot = &account.totals;
     let mut lines: Vec<(String, f64)> = vec![
         ("应报单位（个）".into(), tot.expected as f64),
@@ -179,19 +144,19 @@ pub fn ledger(plan: &Plan, account: &YearAccount) -> Result<Vec<u8>> {
         tot.extra.total() as f64,
     ));
     s.write_string_with_format(0, 0, "项目", &header)
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     s.write_string_with_format(0, 1, "数量", &header)
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     for (i, (label, n)) in lines.iter().enumerate() {
         s.write_string_with_format(i as u32 + 1, 0, label, &cell)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
         s.write_number_with_format(i as u32 + 1, 1, *n, &cell)
-            .map_err(xlsx)?;
+            .map_err(xlsx_error)?;
     }
     let last = lines.len() as u32 + 1;
     s.write_string_with_format(last, 0, "覆盖率（%）", &cell)
-        .map_err(xlsx)?;
+        .map_err(xlsx_error)?;
     s.write_string_with_format(last, 1, tot.coverage_percent(), &cell)
-        .map_err(xlsx)?;
-    book.save_to_buffer().map_err(xlsx)
+        .map_err(xlsx_error)?;
+    book.save_to_buffer().map_err(xlsx_error)
 }

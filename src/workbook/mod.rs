@@ -90,6 +90,74 @@ pub mod projects {
     pub const ALL: [&str; 4] = [NAME, TASK, INVESTMENT, STATE];
 }
 
+/// A failure of the workbook writer, in words.
+pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> anyhow::Error {
+    anyhow::anyhow!("无法生成工作簿：{e}")
+}
+
+/// A new workbook with a title and a fixed creation time, so the same content gives the
+/// same bytes.
+pub(crate) fn new_book(title: String) -> anyhow::Result<rust_xlsxwriter::Workbook> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let epoch = rust_xlsxwriter::ExcelDateTime::from_ymd(1980, 1, 1).map_err(xlsx_error)?;
+    book.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_title(title)
+            .set_creation_datetime(&epoch),
+    );
+    Ok(book)
+}
+
+/// Wrapped text in 宋体, aligned to the top; `cell` adds a thin border, `header` a bold
+/// centred caption on blue.
+pub(crate) mod style {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+
+    /// Plain wrapped text.
+    pub fn text(size: u8) -> Format {
+        Format::new()
+            .set_font_name("宋体")
+            .set_font_size(size)
+            .set_text_wrap()
+            .set_align(FormatAlign::Top)
+    }
+
+    /// A table cell.
+    pub fn cell(size: u8) -> Format {
+        text(size).set_border(FormatBorder::Thin)
+    }
+
+    /// A table header.
+    pub fn header(size: u8) -> Format {
+        cell(size)
+            .set_bold()
+            .set_background_color("#D9E1F2")
+            .set_align(FormatAlign::Center)
+    }
+}
+
+/// The cells of the unit-filled columns ([`tasks::INPUTS`]) for an entry: the status when
+/// chosen, then progress, measures, figures, problems, next steps (one per line) and reason.
+pub(crate) fn entry_cells(e: &crate::report::Entry) -> [String; 7] {
+    [
+        if e.status_chosen {
+            e.status.label().to_string()
+        } else {
+            String::new()
+        },
+        e.progress.clone(),
+        e.measures.join("\n"),
+        e.figures
+            .iter()
+            .map(form::figure_line)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        e.problems.join("\n"),
+        e.next_steps.join("\n"),
+        e.reason.clone().unwrap_or_default(),
+    ]
+}
+
 /// Whether a path names a workbook (by its extension).
 pub fn is_workbook(path: &std::path::Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
