@@ -289,7 +289,7 @@ fn file_one(
     let mut notes = Vec::new();
 
     // A draft sent back unfilled is not a report.
-    if !report.entries.iter().any(|e| e.is_covered()) {
+    if report.is_unfilled() {
         let reason = format!(
             "{}的这份报告还没有填写任何任务的进展（仍是草稿），不能算作报送。请退回报送单位填写后重新报送",
             unit.short

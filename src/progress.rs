@@ -70,7 +70,7 @@ impl UnitProgress<'_> {
     /// The date the report counts as submitted: when it was received where the register
     /// records that, else the date the report gives.
     pub fn arrived(&self) -> Option<NaiveDate> {
-        self.report.and_then(|r| self.received.or(r.submitted))
+        arrival(self.report, self.received)
     }
 
     /// Whether the report arrived after a cut-off (never without one).
@@ -109,6 +109,11 @@ impl UnitProgress<'_> {
     }
 }
 
+/// When a report counts as arrived: its receipt date where recorded, else its own date.
+fn arrival(report: Option<&Report>, received: Option<NaiveDate>) -> Option<NaiveDate> {
+    report.and_then(|r| received.or(r.submitted))
+}
+
 /// The standing of every reporting unit, in plan order. `received` holds the dates the
 /// receipt register records; a report without one is judged by the date it gives.
 pub fn progress<'a>(
@@ -123,10 +128,10 @@ pub fn progress<'a>(
         .map(|unit| {
             let file = by_unit.get(unit.id.as_str()).copied();
             // A file in which not one task is filled in is a draft, not a submission.
-            let unfilled = file.is_some_and(|r| !r.entries.iter().any(|e| e.is_covered()));
+            let unfilled = file.is_some_and(Report::is_unfilled);
             let report = file.filter(|_| !unfilled);
             let received = report.and(received.get(&unit.id).copied());
-            let arrived = report.and_then(|r| received.or(r.submitted));
+            let arrived = arrival(report, received);
             let days_late = match (arrived, deadline) {
                 (Some(s), Some(d)) if s > d => (s - d).num_days(),
                 _ => 0,

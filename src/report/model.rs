@@ -302,6 +302,12 @@ impl Report {
     pub fn entry(&self, task: u32) -> Option<&Entry> {
         self.entries.iter().find(|e| e.task == task)
     }
+
+    /// Whether not one task is filled in (a draft sent back as it was): such a report
+    /// counts as not submitted.
+    pub fn is_unfilled(&self) -> bool {
+        !self.entries.iter().any(Entry::is_covered)
+    }
 }
 
 #[cfg(test)]
