@@ -42,6 +42,8 @@ pub mod basic {
     pub const EMAIL: &str = "电子邮箱（可不填）";
     /// The summary of the year.
     pub const SUMMARY: &str = "总体情况";
+    /// Every label, in the form's order.
+    pub const ALL: [&str; 8] = [ID, UNIT, YEAR, SUBMITTED, CONTACT, PHONE, EMAIL, SUMMARY];
 }
 
 /// Column headers of the tasks sheet.

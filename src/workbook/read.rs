@@ -275,18 +275,7 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Result<(SourceFile, CellMap), Box<D
     for (row, cells) in basic_sheet.rows() {
         for (i, c) in cells.iter().enumerate() {
             let label = text(c);
-            if [
-                basic::ID,
-                basic::UNIT,
-                basic::YEAR,
-                basic::SUBMITTED,
-                basic::CONTACT,
-                basic::PHONE,
-                basic::EMAIL,
-                basic::SUMMARY,
-            ]
-            .contains(&label.as_str())
-            {
+            if basic::ALL.contains(&label.as_str()) {
                 let value = cells.get(i + 1).cloned().unwrap_or(Data::Empty);
                 fields
                     .entry(label)
