@@ -111,6 +111,17 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Reads true or false.
+    pub fn bool(&mut self, node: &Node, path: &str) -> Option<Spanned<bool>> {
+        match &node.value {
+            Value::Bool(b) => Some(Spanned::new(*b, node.span.clone())),
+            _ => {
+                self.wrong_type(node, path, "true 或 false");
+                None
+            }
+        }
+    }
+
     /// Reads a list; an absent or empty value is an empty list.
     pub fn list(&mut self, node: Node, path: &str) -> Option<Vec<Node>> {
         match node.value {

@@ -34,6 +34,8 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
     let units = top.require(cx, "units", "单位名单");
     let sections = top.require(cx, "sections", "章节");
     let tasks = top.require(cx, "tasks", "任务");
+    let indicators = top.take("indicators", "主要目标指标");
+    let assessment = top.take("assessment", "评估方案");
     top.finish(cx);
 
     // Read every part before giving up, so one bad unit does not hide the other problems.
@@ -95,6 +97,8 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
         units,
         sections: Vec::new(),
         tasks: Vec::new(),
+        indicators: Vec::new(),
+        assessment: None,
         unit_names: HashMap::new(),
         task_numbers: HashMap::new(),
     };
@@ -122,6 +126,11 @@ fn read_plan(cx: &mut Cx, node: Node) -> Option<Plan> {
         .collect();
     plan.tasks = tasks;
     plan.reindex();
+    plan.indicators = super::indicator::read_indicators(cx, indicators, &plan);
+    match super::scheme::read_scheme(cx, assessment) {
+        Some(scheme) => plan.assessment = scheme,
+        None => complete = false,
+    }
     complete.then_some(plan)
 }
 
@@ -209,6 +218,7 @@ fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
     let cc = f.require_text(cx, "cc", "抄送机关");
     let deadline = f.require_text(cx, "deadline", "每年报送截止日期");
     let regions = f.take("regions_in_all_tasks", "地区是否参与全部任务");
+    let similarity = f.take("copy_similarity", "与上年雷同的相似度阈值");
     let rule = f
         .take("rule", "报送要求原文")
         .and_then(|n| cx.text(&n, "reporting.rule"))
@@ -229,6 +239,22 @@ fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
             .hint("写 `regions_in_all_tasks = true`（地区参与全部任务）或 `false`");
             cx.report(d, node.span);
             return None;
+        }
+    };
+    let copy_similarity = match similarity {
+        None => DEFAULT_COPY_SIMILARITY,
+        Some(node) => {
+            let v = cx.number(&node, "reporting.copy_similarity")?;
+            if !(0.5..=1.0).contains(&v.value) {
+                let d = Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("相似度阈值 {} 应在 0.5 到 1 之间", v.value),
+                )
+                .hint("例如 `copy_similarity = 0.9`：与上年同一任务的进展有九成相同即提醒");
+                cx.report(d, v.span);
+                return None;
+            }
+            v.value
         }
     };
     let deadline = deadline?;
@@ -253,8 +279,13 @@ fn read_reporting(cx: &mut Cx, node: Node) -> Option<Reporting> {
         deadline_day,
         regions_in_all_tasks,
         rule,
+        copy_similarity,
     })
 }
+
+/// How alike (0–1) a progress text may be to the same unit's entry for the task last year
+/// before `check` says it looks copied, when the plan does not say.
+pub const DEFAULT_COPY_SIMILARITY: f64 = 0.9;
 
 /// The consolidated report's `[report]` table; every key is optional: 主送 defaults to the
 /// body units report to, 署名 to the office they copy, 印发机关 to the signer, 抄送 to none.

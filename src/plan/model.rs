@@ -131,6 +131,9 @@ pub struct Reporting {
     pub regions_in_all_tasks: bool,
     /// The rule in the plan's own words, for quoting; empty when the plan file omits it.
     pub rule: String,
+    /// How alike (0–1) a progress text may be to the unit's entry for the same task the year
+    /// before until `check` warns that it looks copied.
+    pub copy_similarity: f64,
 }
 
 /// The consolidated report's own heading and 版记: who it goes to, who signs it, whom it is
@@ -206,6 +209,10 @@ pub struct Plan {
     pub sections: Vec<Section>,
     /// Tasks in order.
     pub tasks: Vec<Task>,
+    /// Main indicators with their targets.
+    pub indicators: Vec<super::Indicator>,
+    /// The office's assessment scheme, if it has set one.
+    pub assessment: Option<super::Scheme>,
     #[serde(skip)]
     pub(super) unit_names: HashMap<String, usize>,
     #[serde(skip)]
@@ -316,6 +323,22 @@ impl Plan {
             self.reporting.deadline_month,
             self.reporting.deadline_day,
         )
+    }
+
+    /// Finds an indicator by id.
+    pub fn indicator(&self, id: &str) -> Option<&super::Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// The indicators a unit reports: those it owns (the province-wide value) and, for a
+    /// region, those every region reports for its own area.
+    pub fn indicators_of<'a>(
+        &'a self,
+        unit: &'a Unit,
+    ) -> impl Iterator<Item = &'a super::Indicator> + 'a {
+        self.indicators
+            .iter()
+            .filter(move |i| i.owner == unit.id || (i.by_region && unit.kind == UnitKind::Region))
     }
 
     /// Tasks of a section, in plan order.
