@@ -81,6 +81,45 @@ pub struct Table {
     pub row_heads: bool,
 }
 
+/// What kind of chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Values over ordered categories (years) joined by lines; the first series solid with
+    /// its values printed, the others (targets) dashed.
+    Line,
+    /// One horizontal bar per category (long Chinese labels read on the left).
+    Bars,
+}
+
+/// One series of a chart: a name and one value (or none) per category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Legend text.
+    pub name: String,
+    /// One value per category; none where there is no number.
+    pub values: Vec<Option<f64>>,
+}
+
+/// A chart with its caption and the table it is drawn from (writers that cannot draw
+/// print the table instead).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// Line or bars.
+    pub kind: ChartKind,
+    /// The caption under the chart, e.g. 图1　…
+    pub caption: Vec<Inline>,
+    /// Unit of the values, printed on the axis; may be empty.
+    pub unit: String,
+    /// Upper end of the value axis when the values have a natural one (100 for shares).
+    pub max: Option<f64>,
+    /// Category labels (years, section titles).
+    pub categories: Vec<String>,
+    /// The series.
+    pub series: Vec<Series>,
+    /// The data as a table.
+    pub table: Table,
+}
+
 /// One line of the 版记 (colophon): text on the left, optionally text on the right.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColophonLine {
@@ -140,6 +179,8 @@ pub enum Block {
     },
     /// A table.
     Table(Table),
+    /// A chart drawn from a table.
+    Chart(Chart),
     /// The list of annexes after the body: 附件：1.… with following items aligned under the first.
     Attachments {
         /// The label, e.g. 附件：.

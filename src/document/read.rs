@@ -16,7 +16,8 @@ use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEn
 use rayon::prelude::*;
 
 use crate::document::{
-    Align, Annex, Block, ColophonLine, Column, Document, Inline, Masthead, Table,
+    Align, Annex, Block, Chart, ChartKind, ColophonLine, Column, Document, Inline, Masthead,
+    Series, Table,
 };
 
 /// A problem in the rendered source, at a line of it (1-based).
@@ -633,11 +634,71 @@ impl Reader {
                 table.row_heads = has("row-heads");
                 Some(Block::Table(table))
             }
+            "chart" => {
+                let raws = self.raws(&div.parts);
+                let Ok([Raw::Para(caption), Raw::Block(Block::Table(table))]) =
+                    <[Raw; 2]>::try_from(raws)
+                else {
+                    self.error(
+                        line,
+                        "图表块（::: chart）中应是一段图题，空一行，再接一个表格（第一列为类别，其余各列为数据系列）",
+                    );
+                    return None;
+                };
+                let kind = if has("bars") {
+                    ChartKind::Bars
+                } else {
+                    ChartKind::Line
+                };
+                let max = match attr("max").map(|m| m.trim().parse::<f64>()) {
+                    None => None,
+                    Some(Ok(m)) => Some(m),
+                    Some(Err(_)) => {
+                        self.error(line, "图表的 max 应是数字");
+                        None
+                    }
+                };
+                let categories: Vec<String> =
+                    table.rows.iter().map(|r| Inline::plain(&r[0])).collect();
+                let mut series = Vec::new();
+                for (i, head) in table.header.iter().enumerate().skip(1) {
+                    let mut values = Vec::new();
+                    for row in &table.rows {
+                        let cell = Inline::plain(&row[i]);
+                        let cell = cell.trim();
+                        if cell.is_empty() || cell == "—" {
+                            values.push(None);
+                        } else if let Ok(v) = cell.parse::<f64>() {
+                            values.push(Some(v));
+                        } else {
+                            self.error(line, format!("图表数据“{cell}”不是数字"));
+                            return None;
+                        }
+                    }
+                    series.push(Series {
+                        name: Inline::plain(head),
+                        values,
+                    });
+                }
+                if series.is_empty() || categories.is_empty() {
+                    self.error(line, "图表的表格至少要有两列、一行数据");
+                    return None;
+                }
+                Some(Block::Chart(Chart {
+                    kind,
+                    caption: self.without_right(caption),
+                    unit: attr("unit").unwrap_or("").to_string(),
+                    max,
+                    categories,
+                    series,
+                    table,
+                }))
+            }
             other => {
                 self.error(
                     line,
                     format!(
-                        "不认识的块“::: {other}”；可用的有 masthead、addressee、signature、attachments、annex、colophon、table、note、pagebreak"
+                        "不认识的块“::: {other}”；可用的有 masthead、addressee、signature、attachments、annex、colophon、table、chart、note、pagebreak"
                     ),
                 );
                 None

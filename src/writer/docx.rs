@@ -15,7 +15,9 @@ use std::io::{Cursor, Write};
 use anyhow::{Context as _, Result};
 use zip::write::SimpleFileOptions;
 
-use crate::document::{Align, Block, ColophonLine, Document, Inline, Masthead, Table};
+use crate::document::{
+    Align, Block, Chart, ChartKind, ColophonLine, Document, Inline, Masthead, Table,
+};
 use crate::writer::{
     Options, Writer, column_widths, mark_size, sign_off_parts, signature_indents, text_width,
 };
@@ -71,11 +73,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         zip.start_file(name, options)
             .with_context(|| format!("无法生成 Word 文件的 {name}"))
     };
-    for (name, text) in parts
-        .iter()
-        .map(|(n, t)| (*n, t.as_str()))
-        .chain([("word/_rels/document.xml.rels", DOCUMENT_RELS)])
-    {
+    for (name, text) in parts.iter().map(|(n, t)| (*n, t.as_str())) {
         start(&mut zip, name)?;
         zip.write_all(text.as_bytes())?;
     }
@@ -83,6 +81,7 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
     write!(zip, "{XML_DECL}<w:document {NS}><w:body>")?;
     let mut b = Body {
         out: String::with_capacity(64 * 1024),
+        images: Vec::new(),
         landscape: false,
         page_break_next: false,
     };
@@ -90,8 +89,9 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         b.masthead(m);
     }
     b.title(&doc.title);
-    for block in &doc.blocks {
-        b.block(block);
+    let mut i = 0;
+    while i < doc.blocks.len() {
+        i += b.block_at(&doc.blocks, i);
         zip.write_all(b.out.as_bytes())?;
         b.out.clear();
     }
@@ -101,7 +101,32 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
         b.out,
         section_properties(b.landscape)
     )?;
+    // The relationships name the chart images, known only now.
+    start(&mut zip, "word/_rels/document.xml.rels")?;
+    let rels_end = "</Relationships>";
+    zip.write_all(DOCUMENT_RELS.trim_end_matches(rels_end).as_bytes())?;
+    for i in 1..=b.images.len() {
+        write!(
+            zip,
+            "<Relationship Id=\"rIdChart{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/chart{i}.png\"/>"
+        )?;
+    }
+    zip.write_all(rels_end.as_bytes())?;
+    for (i, png) in b.images.iter().enumerate() {
+        start(&mut zip, &format!("word/media/chart{}.png", i + 1))?;
+        zip.write_all(png)?;
+    }
     Ok(zip.finish()?.into_inner())
+}
+
+/// Says once per run that charts are printed as tables in Word for want of a Chinese font.
+fn warn_no_font() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!(
+            "注意：本机没有找到含中文字形的字体（如 Noto Sans CJK、微软雅黑、黑体），Word 文件中的图表改以表格列出；安装任一中文字体后重新汇编即可显示图表。"
+        )
+    });
 }
 
 /// XML text: the special characters escaped, characters XML 1.0 forbids dropped, line
@@ -187,6 +212,8 @@ fn section_properties(landscape: bool) -> String {
 /// orientation changes.
 struct Body {
     out: String,
+    /// Chart images, in order (word/media/chartN.png).
+    images: Vec<Vec<u8>>,
     landscape: bool,
     /// The next paragraph starts a new page (an annex after an annex of the same orientation).
     page_break_next: bool,
@@ -273,7 +300,13 @@ impl Body {
                 self.para(Some(&format!("Heading{level}")), "", content)
             }
             Block::Para(c) => self.para(None, "", c),
-            Block::Note(c) => self.para(Some("Note"), "", c),
+            // A justified line that ends in a manual break is stretched across the line in
+            // Word and LibreOffice: each line of a note is a paragraph of its own.
+            Block::Note(c) => {
+                for line in c.split(|i| *i == Inline::LineBreak) {
+                    self.para(Some("Note"), "", line);
+                }
+            }
             Block::List { ordered, items } => {
                 for (i, item) in items.iter().enumerate() {
                     let mark = if *ordered {
@@ -287,6 +320,7 @@ impl Body {
                 }
             }
             Block::Table(t) => self.table(t),
+            Block::Chart(c) => self.chart(c),
             Block::Attachments { label, items } => {
                 // 附件：1.… — later items start under "1." and wrapped lines under the name.
                 let label_chars = text_width(&Inline::plain(label));
@@ -340,13 +374,81 @@ impl Body {
                 }
                 self.para(Some("AnnexLabel"), "", &[Inline::Text(a.label.clone())]);
                 self.para(Some("AnnexTitle"), "", &a.title);
-                for b in &a.blocks {
-                    self.block(b);
+                let mut i = 0;
+                while i < a.blocks.len() {
+                    i += self.block_at(&a.blocks, i);
                 }
             }
             Block::Colophon(lines) => self.colophon(lines),
             Block::PageBreak => self.page_break_next = true,
         }
+    }
+
+    /// Writes the block at `i` and returns how many blocks it took: two trend charts in a
+    /// row stand side by side.
+    fn block_at(&mut self, blocks: &[Block], i: usize) -> usize {
+        fn line(b: Option<&Block>) -> Option<&Chart> {
+            match b {
+                Some(Block::Chart(c)) if c.kind == ChartKind::Line => Some(c),
+                _ => None,
+            }
+        }
+        match (line(blocks.get(i)), line(blocks.get(i + 1))) {
+            (Some(a), Some(b)) if super::raster::cjk_font().is_some() => {
+                self.chart_pair(a, b);
+                2
+            }
+            _ => {
+                self.block(&blocks[i]);
+                1
+            }
+        }
+    }
+
+    /// Two charts side by side in a table without borders, each over its caption.
+    fn chart_pair(&mut self, a: &Chart, b: &Chart) {
+        let half = text_width_twips(self.landscape) / 2;
+        let _ = write!(
+            self.out,
+            "<w:tbl><w:tblPr><w:tblW w:w=\"{}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/><w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"nil\"/><w:bottom w:val=\"nil\"/><w:right w:val=\"nil\"/><w:insideH w:val=\"nil\"/><w:insideV w:val=\"nil\"/></w:tblBorders><w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"0\" w:type=\"dxa\"/><w:right w:w=\"0\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w=\"{half}\"/><w:gridCol w:w=\"{half}\"/></w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>",
+            half * 2
+        );
+        for c in [a, b] {
+            let _ = write!(
+                self.out,
+                "<w:tc><w:tcPr><w:tcW w:w=\"{half}\" w:type=\"dxa\"/></w:tcPr>"
+            );
+            self.chart(c);
+            self.out.push_str("</w:tc>");
+        }
+        self.out.push_str("</w:tr></w:tbl>");
+    }
+
+    /// A chart as a picture drawn from its SVG, with its caption under it; the chart's table
+    /// where no font on the machine can set its Chinese labels (never boxes).
+    fn chart(&mut self, c: &Chart) {
+        let svg = super::chart::svg(c);
+        let png = super::raster::cjk_font().map(|fonts| super::raster::png(&svg, fonts, 2.0));
+        let Some(Ok(png)) = png else {
+            warn_no_font();
+            self.para(
+                Some("Note"),
+                "<w:keepNext/><w:jc w:val=\"center\"/>",
+                &c.caption,
+            );
+            self.table(&c.table);
+            return;
+        };
+        self.images.push(png);
+        let n = self.images.len();
+        // 9525 EMU to the SVG pixel (1/96 inch).
+        let cx = (super::chart::width(c) * 9525.0) as u64;
+        let cy = (super::chart::height(c) * 9525.0) as u64;
+        let _ = write!(
+            self.out,
+            "<w:p><w:pPr><w:keepNext/><w:spacing w:before=\"120\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:firstLineChars=\"0\" w:firstLine=\"0\"/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"图表{n}\"/><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"rIdChart{n}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+        );
+        self.para(Some("Note"), "<w:jc w:val=\"center\"/>", &c.caption);
     }
 
     /// Ends the current section (with its orientation) in an empty, one-point paragraph.
@@ -571,6 +673,7 @@ const CONTENT_TYPES: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone
 <Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">\
 <Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>\
 <Default Extension=\"xml\" ContentType=\"application/xml\"/>\
+<Default Extension=\"png\" ContentType=\"image/png\"/>\
 <Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>\
 <Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>\
 <Override PartName=\"/word/settings.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml\"/>\

@@ -59,8 +59,8 @@ pub fn render_to(doc: &Document, w: &mut dyn Write) -> Result<()> {
         }
     }
     out.push_str("</span></h1>\n");
-    for block in &doc.blocks {
-        blocks(std::slice::from_ref(block), false, &mut out);
+    for i in 0..doc.blocks.len() {
+        block_in(&doc.blocks, i, false, &mut out);
         w.write_all(out.as_bytes())?;
         out.clear();
     }
@@ -96,7 +96,27 @@ fn masthead(m: &Masthead, out: &mut String) {
 }
 
 fn blocks(blocks: &[Block], landscape: bool, out: &mut String) {
-    for b in blocks {
+    for i in 0..blocks.len() {
+        block_in(blocks, i, landscape, out);
+    }
+}
+
+/// Writes the block at `i` of a run of blocks. Trend charts stand two to a row: a run of
+/// them shares one grid, opened at its first and closed after its last.
+fn block_in(blocks: &[Block], i: usize, landscape: bool, out: &mut String) {
+    let is_line = |j: Option<usize>| matches!(j.and_then(|j| blocks.get(j)), Some(Block::Chart(c)) if c.kind == crate::document::ChartKind::Line);
+    let line = is_line(Some(i));
+    if line && !is_line(i.checked_sub(1)) {
+        out.push_str("<div class=\"chart-grid\">\n");
+    }
+    block(&blocks[i], landscape, out);
+    if line && !is_line(Some(i + 1)) {
+        out.push_str("</div>\n");
+    }
+}
+
+fn block(b: &Block, landscape: bool, out: &mut String) {
+    {
         match b {
             Block::Addressee(c) => tag("p class=\"addressee\"", c, out),
             Block::Heading { level, content } => {
@@ -114,6 +134,17 @@ fn blocks(blocks: &[Block], landscape: bool, out: &mut String) {
                 let _ = writeln!(out, "</{t}>");
             }
             Block::Table(t) => table(t, landscape, out),
+            Block::Chart(c) => {
+                let kind = match c.kind {
+                    crate::document::ChartKind::Line => "line",
+                    crate::document::ChartKind::Bars => "bars",
+                };
+                let _ = writeln!(out, "<figure class=\"chart {kind}\">");
+                out.push_str(&super::chart::svg(c));
+                out.push_str("\n<figcaption>");
+                inlines(&c.caption, out);
+                out.push_str("</figcaption>\n</figure>\n");
+            }
             Block::Attachments { label, items } => {
                 out.push_str("<div class=\"attachments\">\n<p class=\"label\">");
                 inlines(label, out);

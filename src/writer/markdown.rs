@@ -84,6 +84,12 @@ fn blocks(blocks: &[Block], out: &mut String) {
                 }
             }
             Block::Table(t) => table(t, out),
+            // Markdown carries the chart's data; its caption says what it shows.
+            Block::Chart(c) => {
+                para(&c.caption, out);
+                out.push('\n');
+                table(&c.table, out);
+            }
             Block::Attachments { label, items } => {
                 // One line per annex: hard line breaks keep pandoc from joining them.
                 let mut line = label.clone();

@@ -2,10 +2,12 @@
 //! geometry, spacing), never words; adding a format means adding a module and one line to
 //! [`WRITERS`].
 
+pub mod chart;
 pub mod docx;
 pub mod html;
 pub mod markdown;
 pub mod pdf;
+pub mod raster;
 
 use std::io::Write;
 use std::path::PathBuf;
