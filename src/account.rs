@@ -183,14 +183,16 @@ pub struct Totals {
 impl Totals {
     /// Covered share of assigned pairs as a percentage with one decimal, e.g. "89.4".
     pub fn coverage_percent(&self) -> String {
-        if self.pairs_assigned == 0 {
-            "0.0".to_string()
-        } else {
-            format!(
-                "{:.1}",
-                100.0 * self.pairs_covered as f64 / self.pairs_assigned as f64
-            )
-        }
+        percent(self.pairs_covered, self.pairs_assigned)
+    }
+}
+
+/// A share as a percentage with one decimal, e.g. "89.4"; "0.0" of nothing.
+pub fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        "0.0".to_string()
+    } else {
+        format!("{:.1}", 100.0 * part as f64 / whole as f64)
     }
 }
 

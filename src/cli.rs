@@ -126,6 +126,11 @@ pub enum Command {
         after_help = "示例：\n  nianbao ledger                      写入 out/<年度>/台账.xlsx\n  nianbao ledger --out 2026年台账.xlsx"
     )]
     Ledger(LedgerArgs),
+    /// 年度报送与进展评估：按方案中的评估方案给每个单位打分，列出各方面得分和依据（不是正式考核）
+    #[command(
+        after_help = "示例：\n  nianbao assess\n  nianbao assess --year 2026 --format json\n\n评估的方面、分值和等次线写在方案文件的 [assessment] 中，由领导小组办公室确定。"
+    )]
+    Assess(AssessArgs),
     /// 列出方案中的任务及其牵头、参与单位；加 --unit 只看一个单位的分工
     #[command(after_help = "示例：\n  nianbao tasks\n  nianbao tasks --unit 水利厅")]
     Tasks(TasksArgs),
@@ -231,6 +236,14 @@ pub enum DraftForm {
     Yaml,
     /// Excel/WPS 工作簿
     Xlsx,
+}
+
+/// Arguments of `assess`.
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// 输出格式
+    #[arg(long, value_enum, value_name = "格式", default_value = "table")]
+    pub format: TableFormat,
 }
 
 /// Arguments of `ledger`.
@@ -341,6 +354,9 @@ pub struct CompileArgs {
     /// 正文详略：summary（综合汇总，各单位原文收入附件汇编）或 full（正文逐一列出各单位进展，不另附汇编）
     #[arg(long, value_enum, value_name = "详略", default_value = "summary")]
     pub detail: crate::compile::context::Detail,
+    /// 附上年度报送与进展评估表（按方案中的评估方案打分；不是正式考核）
+    #[arg(long)]
+    pub assess: bool,
 }
 
 /// Arguments of `templates`.

@@ -95,6 +95,10 @@ codes! {
     NoReason = "NB207", Error, "“不涉及”未说明理由";
     /// The file name differs from the unit the report names.
     FileName = "NB208", Warning, "文件名与单位不一致";
+    /// A figure names an indicator the plan does not define.
+    UnknownIndicator = "NB209", Error, "指标标识不存在";
+    /// An indicator's value is not a number, or outside what the indicator can take.
+    IndicatorValue = "NB210", Error, "指标数值无效";
     /// Two units, sections, tasks or phases in the plan share an id or number.
     PlanDuplicate = "NB301", Error, "方案中编号重复";
     /// A task in the plan names a unit that is not in the registry.
@@ -117,6 +121,10 @@ codes! {
     CommentCut = "NB406", Warning, "文字中 # 之后的内容被当作注释";
     /// The submission date is later than today or after the year's collection closed.
     OddDate = "NB407", Warning, "报送日期晚于今天或收集期";
+    /// A unit has not reported an indicator it owns (or, for a region, its own area's value).
+    IndicatorMissing = "NB408", Warning, "未报告应报的指标";
+    /// A progress text repeats the same unit's entry for the task the year before.
+    Copied = "NB409", Warning, "进展与上年雷同";
 }
 
 impl Serialize for Code {

@@ -15,6 +15,7 @@ macro_rules! say {
 }
 
 pub mod account;
+pub mod assess;
 pub mod calendar;
 pub mod cli;
 pub mod cmd;
@@ -24,6 +25,8 @@ pub mod diag;
 pub mod document;
 pub mod extract;
 pub mod filing;
+pub mod history;
+pub mod indicators;
 pub mod interrupt;
 pub mod node;
 pub mod notice;
@@ -76,6 +79,7 @@ pub fn run(cli: cli::Cli) -> anyhow::Result<Outcome> {
         cli::Command::Intake(args) => cmd::intake::execute(&cli.global, args),
         cli::Command::Remind(args) => cmd::remind::execute(&cli.global, args),
         cli::Command::Ledger(args) => cmd::ledger::execute(&cli.global, args),
+        cli::Command::Assess(args) => cmd::assess::execute(&cli.global, args),
         cli::Command::Tasks(args) => cmd::plan_views::tasks(&cli.global, args),
         cli::Command::Units(args) => cmd::plan_views::units(&cli.global, args),
         cli::Command::Completions(args) => cmd::completions::completions(args),

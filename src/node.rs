@@ -232,6 +232,10 @@ fn explain_yaml_error(reason: &str) -> String {
         ("invalid indentation", "缩进不一致"),
         ("recursion limit exceeded", "嵌套层数过多，超出安全上限"),
         (
+            "non-finite float",
+            "数值不能是 .nan 或 .inf，请填写实际的数字，没有数据的这一项删去",
+        ),
+        (
             "budget breached",
             "内容过多或别名（*）展开过多，超出安全上限",
         ),
@@ -605,6 +609,10 @@ mod tests {
             ("invalid indentation", "缩进不一致"),
             ("recursion limit exceeded", "嵌套层数过多"),
             ("budget breached: Aliases", "别名"),
+            (
+                "non-finite float `.nan` rejected by the configured policy",
+                "不能是 .nan",
+            ),
         ] {
             let explained = explain_yaml_error(reason);
             assert!(explained.contains(chinese), "{reason} → {explained}");

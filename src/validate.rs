@@ -12,6 +12,7 @@ use crate::compile::numerals::cn_date;
 
 use crate::coverage::{TaskState, UnitCoverage};
 use crate::diag::{Code, Diagnostic};
+use crate::history::{History, copied_entries};
 use crate::plan::Plan;
 use crate::report::{Report, load_report};
 use crate::source::{SourceFile, display_path};
@@ -59,6 +60,18 @@ pub fn check_reports_on(
     scope: Scope,
     today: Option<NaiveDate>,
 ) -> Checked {
+    check_reports_with(plan, files, scope, today, &History::default())
+}
+
+/// Reads and checks report files as [`check_reports_on`] does, and also compares each
+/// report with the same unit's report the year before, where `history` has it.
+pub fn check_reports_with(
+    plan: &Plan,
+    files: &[PathBuf],
+    scope: Scope,
+    today: Option<NaiveDate>,
+    history: &History,
+) -> Checked {
     let mut diags = Vec::new();
     let mut unreadable = false;
     let mut reports: Vec<Report> = Vec::new();
@@ -69,7 +82,7 @@ pub fn check_reports_on(
     // are made. File order is kept, so output stays deterministic.
     let checked: Vec<FileChecked> = files
         .par_iter()
-        .map(|path| check_file(plan, path, scope, today))
+        .map(|path| check_file(plan, path, scope, today, history))
         .collect();
 
     // What needs all files: one report per unit.
@@ -133,7 +146,13 @@ struct FileChecked {
     report: Option<(Report, Diagnostic, Vec<Diagnostic>)>,
 }
 
-fn check_file(plan: &Plan, path: &Path, scope: Scope, today: Option<NaiveDate>) -> FileChecked {
+fn check_file(
+    plan: &Plan,
+    path: &Path,
+    scope: Scope,
+    today: Option<NaiveDate>,
+    history: &History,
+) -> FileChecked {
     let (src, note, cells) = match crate::workbook::read_report_source(path) {
         Ok(read) => read,
         Err(d) => {
@@ -144,7 +163,7 @@ fn check_file(plan: &Plan, path: &Path, scope: Scope, today: Option<NaiveDate>) 
             };
         }
     };
-    let checked = check_source(plan, path, scope, today, &src, note);
+    let checked = check_source(plan, path, scope, today, &src, note, history);
     match cells {
         // Findings in a workbook point at its cells, not at lines of the converted text.
         Some(cells) => FileChecked {
@@ -173,6 +192,7 @@ fn check_source(
     today: Option<NaiveDate>,
     src: &SourceFile,
     note: Option<Diagnostic>,
+    history: &History,
 ) -> FileChecked {
     let (report, found) = load_report(src, plan);
     let mut diags: Vec<Diagnostic> = note.into_iter().chain(found).collect();
@@ -228,6 +248,9 @@ fn check_source(
         .hint("每个单位每年只保留一份报告：确认哪份是最终稿，删除或移走另一份");
     let mut coverage = Vec::new();
     coverage_findings(plan, src, &report, &mut coverage);
+    if let Some(earlier) = history.report(report.year - 1, &report.unit) {
+        diags.extend(copied_findings(plan, src, &report, earlier));
+    }
     FileChecked {
         diags,
         unreadable: false,
@@ -267,6 +290,37 @@ fn odd_date(
             .at(src, report.submitted_span.clone())
             .hint("核对报送日期是否写错；是否逾期以办公室的收文登记为准"),
     )
+}
+
+/// Entries whose progress repeats the unit's own entry for the task the year before.
+fn copied_findings(
+    plan: &Plan,
+    src: &SourceFile,
+    report: &Report,
+    earlier: &Report,
+) -> Vec<Diagnostic> {
+    copied_entries(report, earlier, plan.reporting.copy_similarity)
+        .into_iter()
+        .filter_map(|c| {
+            let entry = report.entry(c.task)?;
+            let how = if c.similarity >= 0.9995 {
+                "完全相同".to_string()
+            } else {
+                format!("几乎相同（相似度{:.0}%）", c.similarity * 100.0)
+            };
+            Some(
+                Diagnostic::new(
+                    Code::Copied,
+                    format!(
+                        "第 {} 项任务的进展与本单位 {} 年度报告{how}",
+                        c.task, c.year
+                    ),
+                )
+                .at(src, entry.progress_span.clone())
+                .hint("写明本年度新做的工作和新的数据；延续上年的工作，也要写今年推进到哪一步、有什么变化"),
+            )
+        })
+        .collect()
 }
 
 fn unit_label(plan: &Plan, id: &str) -> String {
@@ -344,6 +398,27 @@ fn coverage_findings(plan: &Plan, src: &SourceFile, report: &Report, diags: &mut
             )
         };
         diags.push(Diagnostic::new(code, message).at(src, span).hint(hint));
+    }
+    for ind in plan.indicators_of(unit) {
+        if !report.names_indicator(&ind.id) {
+            let task = ind.tasks.first().copied().unwrap_or(1);
+            let whose = if ind.owner == unit.id {
+                "全区"
+            } else {
+                "本地区"
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::IndicatorMissing,
+                    format!("未报告指标“{}”的{whose}数值", ind.name),
+                )
+                .at(src, report.tasks_span.clone())
+                .hint(format!(
+                    "在第 {task} 项任务的 figures 中加一项：name 写指标名称，value 写以“{}”计的数字，并写 `indicator: {}`；数据尚未最终发布的，填初步数据并在名称中注明",
+                    ind.unit, ind.id
+                )),
+            );
+        }
     }
     for number in &coverage.extra {
         let Some(entry) = report.entry(*number) else {

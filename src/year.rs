@@ -9,10 +9,11 @@ use crate::calendar::{plan_years, year_in_force};
 use crate::cli::Global;
 use crate::compile::numerals::cn_date;
 use crate::diag::{Diagnostic, Severity};
+use crate::history::History;
 use crate::plan::Plan;
 use crate::register::{self, Received, Register};
 use crate::report::{Report, parse_date};
-use crate::validate::{Scope, check_reports_on};
+use crate::validate::{Scope, check_reports_with};
 use crate::workspace::{UsageError, find_plan, read_plan, report_files, years};
 
 /// The plan and a year's reports, checked.
@@ -31,6 +32,8 @@ pub struct Year {
     pub today: NaiveDate,
     /// When each unit's filed report was received, from the receipt register.
     pub received: Received,
+    /// The reports of earlier years, for comparing.
+    pub history: History,
 }
 
 /// What a command needs of the year it works on.
@@ -85,7 +88,9 @@ impl Year {
                 Received::new()
             }
         };
-        let checked = check_reports_on(&plan, &files, Scope::WholeYear(year), Some(today));
+        let history = History::load(&plan, &global.reports, year);
+        let checked =
+            check_reports_with(&plan, &files, Scope::WholeYear(year), Some(today), &history);
         diags.extend(checked.diags);
         diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Ok(Year {
@@ -96,6 +101,7 @@ impl Year {
             unreadable: checked.unreadable,
             today,
             received,
+            history,
         })
     }
 

@@ -217,6 +217,13 @@ const FIXTURE_RUNS: &[(&str, &[&str])] = &[
         "tests/fixtures/hostile",
         &["--plan", "../../../plan", "check", "2026/hash-in-text.yaml"],
     ),
+    // An indicator not reported (NB408) and entries copied from last year (NB409).
+    (
+        "tests/fixtures/indicators",
+        &["check", "--year", "2026", "--today", "2026-12-10"],
+    ),
+    // Unknown indicators and impossible values (NB209, NB210).
+    ("tests/fixtures/indicators", &["check", "bad/figures.yaml"]),
 ];
 
 #[test]

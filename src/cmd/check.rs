@@ -7,8 +7,9 @@ use anyhow::Result;
 use crate::Outcome;
 use crate::cli::{CheckArgs, CheckFormat, Global};
 use crate::diag::{Diagnostic, Tally};
+use crate::history::History;
 use crate::source::display_path;
-use crate::validate::{Scope, check_reports_on};
+use crate::validate::{Scope, check_reports_with};
 use crate::workspace::{find_plan, read_plan, report_files};
 use crate::year::{Need, pick_year, today};
 
@@ -37,7 +38,13 @@ pub fn execute(global: &Global, args: &CheckArgs) -> Result<Outcome> {
         } else {
             (expand_folders(&args.paths)?, Scope::Files)
         };
-        let checked = check_reports_on(plan, &files, scope, Some(today));
+        // Last year's reports, to spot entries copied from them: for a year folder the year
+        // before it; for files named one by one, every earlier year on file.
+        let history = match scope {
+            Scope::WholeYear(year) => History::load(plan, &global.reports, year),
+            Scope::Files => History::load(plan, &global.reports, i32::MAX),
+        };
+        let checked = check_reports_with(plan, &files, scope, Some(today), &history);
         unreadable = checked.unreadable;
         summary.push(format!(
             "方案：{}（{} 个章节，{} 项任务，{} 个报送单位）",

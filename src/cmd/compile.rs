@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Result;
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
@@ -42,13 +42,21 @@ pub fn execute(global: &Global, args: &CompileArgs) -> Result<Outcome> {
         reports,
         diags,
         received,
+        history,
         ..
     } = loaded;
+    if args.assess && plan.assessment.is_none() {
+        bail!(UsageError(
+            "方案中没有评估方案（[assessment]），无法附评估表；请先在方案文件中设定评估的方面、分值和等次".into()
+        ));
+    }
 
     let settings = Settings {
         date,
         detail: args.detail,
         received,
+        history,
+        assess: args.assess,
     };
     let ctx = context::build(&plan, year, &reports, settings);
     let gaps = gap_summary(&ctx, &diags);

@@ -234,7 +234,19 @@ pub fn scaffold(plan: &Plan, unit: &Unit, year: i32) -> String {
         "# status 可填：已完成、按计划推进、滞后、未启动、不涉及（选“不涉及”的，删去 progress，改写 reason: 理由）"
     );
     let _ = writeln!(s, "tasks:");
-    for (task, role) in assignments {
+    // Each indicator the unit reports goes under the first of its tasks the unit has.
+    let indicator_task = |ind: &crate::plan::Indicator| {
+        ind.tasks
+            .iter()
+            .copied()
+            .find(|n| assignments.iter().any(|(t, _)| t.number == *n))
+            .or_else(|| assignments.first().map(|(t, _)| t.number))
+    };
+    let owed: Vec<(&crate::plan::Indicator, Option<u32>)> = plan
+        .indicators_of(unit)
+        .map(|i| (i, indicator_task(i)))
+        .collect();
+    for &(task, role) in &assignments {
         let lead = plan
             .unit(&task.lead)
             .map(|u| u.short.as_str())
@@ -262,10 +274,32 @@ pub fn scaffold(plan: &Plan, unit: &Unit, year: i32) -> String {
             s,
             "    measures: []      # 主要措施，可选；每条一行：- 措施"
         );
-        let _ = writeln!(
-            s,
-            "    figures: []       # 数据，可选；每项：- {{name: 指标, value: 95.2, unit: \"%\"}}"
-        );
+        let here: Vec<_> = owed
+            .iter()
+            .filter(|(_, t)| *t == Some(task.number))
+            .collect();
+        if here.is_empty() {
+            let _ = writeln!(
+                s,
+                "    figures: []       # 数据，可选；每项：- {{name: 指标, value: 95.2, unit: \"%\"}}"
+            );
+        } else {
+            // The indicators the unit owes, as items to un-comment: `figures:` left empty
+            // reads as no figures until they are.
+            let _ = writeln!(
+                s,
+                "    figures:          # 本单位应在这里报告下列方案指标：去掉行首的 #，把“数值”换成数字"
+            );
+            for (ind, _) in here {
+                let _ = writeln!(
+                    s,
+                    "    #  - {{name: {}, value: 数值, unit: {}, indicator: {}}}",
+                    serde_json::to_string(&ind.name).unwrap_or_default(),
+                    serde_json::to_string(&ind.unit).unwrap_or_default(),
+                    ind.id
+                );
+            }
+        }
         let _ = writeln!(s, "    problems: []      # 本项任务存在的问题，可选");
         let _ = writeln!(s, "    next_steps: []    # 本项任务下一步打算，可选\n");
     }

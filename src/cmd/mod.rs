@@ -1,5 +1,6 @@
 //! One module per subcommand; each owns its `execute`.
 
+pub mod assess;
 pub mod check;
 pub mod compile;
 pub mod completions;

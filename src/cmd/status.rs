@@ -12,6 +12,7 @@ use crate::account::Tally;
 use crate::calendar::deadline_sentence;
 use crate::cli::{Global, StatusArgs, TableFormat};
 use crate::cmd::{colored, table};
+use crate::history::{TaskChange, task_changes};
 use crate::plan::UnitKind;
 use crate::progress::{Submission, UnitProgress};
 use crate::report::Status;
@@ -55,6 +56,16 @@ struct Summary<'a> {
     /// Covered assigned entries by status; adds up to `pairs_covered`.
     by_status: Tally,
     units: Vec<Row<'a>>,
+    /// Each task's overall status against the year before, when its reports are on file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    task_changes: Option<Changes>,
+}
+
+#[derive(Serialize)]
+struct Changes {
+    /// The year compared with.
+    year: i32,
+    tasks: Vec<TaskChange>,
 }
 
 fn row<'a>(year: &'a Year, p: &UnitProgress<'a>) -> Row<'a> {
@@ -96,6 +107,13 @@ pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
         coverage_percent: totals.coverage_percent(),
         by_status: totals.by_status,
         units: standing.iter().map(|p| row(&year, p)).collect(),
+        task_changes: {
+            let earlier = year.history.reports(year.year - 1);
+            (!earlier.is_empty()).then(|| Changes {
+                year: year.year - 1,
+                tasks: task_changes(&year.plan, &account, earlier),
+            })
+        },
     };
     let mut out = std::io::stdout().lock();
     match args.format {
@@ -217,6 +235,39 @@ fn print_table(
         summary.pairs_assigned,
         summary.coverage_percent
     )?;
+    if let Some(c) = &summary.task_changes {
+        let moved: Vec<&TaskChange> = c
+            .tasks
+            .iter()
+            .filter(|t| matches!(t.trend, "好转" | "退步"))
+            .collect();
+        let same = c.tasks.iter().filter(|t| t.trend == "持平").count();
+        if moved.is_empty() {
+            writeln!(
+                out,
+                "与 {} 年度相比：没有任务的总体进展发生变化（{same} 项相同，其余无法比较）",
+                c.year
+            )?;
+        } else {
+            writeln!(
+                out,
+                "与 {} 年度相比，总体进展有变化的任务（{same} 项相同，其余无法比较）：",
+                c.year
+            )?;
+            for t in moved {
+                let label = |s: Option<Status>| s.map(Status::label).unwrap_or("—");
+                writeln!(
+                    out,
+                    "  第{}项 {}：{} → {}（{}）",
+                    t.number,
+                    t.title,
+                    label(t.before),
+                    label(t.now),
+                    t.trend
+                )?;
+            }
+        }
+    }
     writeln!(
         out,
         "{}",

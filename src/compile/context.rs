@@ -9,8 +9,13 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::account::{GapReason, Tally, TaskAccount, TaskEntry, Totals, YearAccount};
+use crate::account::{GapReason, Tally, TaskAccount, TaskEntry, Totals, YearAccount, percent};
+use crate::assess::assess;
 use crate::compile::numerals::{cn_date, cn_date_in, cn_numeral, deadline_words};
+use crate::compile::yearly::{AssessCtx, ChangesCtx, IndicatorsCtx, changes_ctx, indicators_ctx};
+use crate::history::{History, TaskChange, raised_before};
+use crate::indicators::indicator_year;
+use crate::plan::fmt_num;
 use crate::plan::{Plan, Role, Unit, UnitKind};
 use crate::progress::UnitProgress;
 use crate::register::Received;
@@ -36,6 +41,10 @@ pub struct Settings {
     pub detail: Detail,
     /// When each unit's report was received, from the receipt register.
     pub received: Received,
+    /// The reports of earlier years, for indicators' trends and the comparison with last year.
+    pub history: History,
+    /// Whether to attach the assessment (`compile --assess`).
+    pub assess: bool,
 }
 
 /// Everything the report templates can use.
@@ -49,6 +58,14 @@ pub struct Context<'a> {
     pub annexes: AnnexLabels,
     /// 总体情况: the numbers.
     pub overview: Overview,
+    /// 主要目标指标完成情况; none when the plan defines no indicators.
+    pub indicators: Option<IndicatorsCtx>,
+    /// Each task's overall status against the year before; none without last year's reports.
+    pub changes: Option<ChangesCtx>,
+    /// Covered share of assigned pairs by section, for the chart.
+    pub coverage_by_section: Vec<SectionCoverage>,
+    /// The assessment annex (`--assess`), when the plan has a scheme.
+    pub assessment: Option<AssessCtx>,
     /// 重点任务推进情况: sections with their tasks.
     pub sections: Vec<SectionCtx<'a>>,
     /// 存在的问题: by task, then the units' general ones.
@@ -67,6 +84,15 @@ pub struct Context<'a> {
     pub projects: Vec<ProjectRow>,
     /// 各地区各部门工作概况: every received report's summary and general texts.
     pub summaries: Vec<UnitSummary<'a>>,
+}
+
+/// One section's covered share of assigned pairs.
+#[derive(Debug, Serialize)]
+pub struct SectionCoverage {
+    /// Section title.
+    pub title: String,
+    /// Covered share in percent with one decimal, e.g. "92.5".
+    pub percent: String,
 }
 
 /// Titles, recipients and dates.
@@ -146,7 +172,7 @@ pub struct PhaseCtx {
 pub struct Outline {
     /// 总体情况.
     pub overview: String,
-    /// 主要目标指标完成情况: only when the plan defines indicators (none do yet).
+    /// 主要目标指标完成情况: only when the plan defines indicators.
     pub indicators: Option<String>,
     /// 重点任务推进情况.
     pub tasks: String,
@@ -165,12 +191,17 @@ pub struct AnnexLabels {
     pub matrix: String,
     /// 未报送和逾期报送单位名单.
     pub missing: String,
+    /// 主要目标指标明细 (regions' values, targets and their sources), when the plan has
+    /// indicators.
+    pub indicators: Option<String>,
     /// 重大工程进展表.
     pub projects: String,
     /// 各地区各部门重点任务进展汇编; none with `--detail full`, where the body holds it.
     pub compendium: Option<String>,
     /// 各地区各部门工作概况.
     pub summaries: String,
+    /// 年度报送与进展评估表, with `--assess`.
+    pub assessment: Option<String>,
 }
 
 /// The overall numbers.
@@ -289,6 +320,8 @@ pub struct TaskCtx<'a> {
     pub text: String,
     /// Overall status, or 尚无进展报告 when no unit has accounted for it.
     pub status: &'static str,
+    /// Last year's overall status where it differs from this year's and both are known.
+    pub status_before: Option<&'static str>,
     /// Lead unit's short name.
     pub lead: String,
     /// Participating units' short names.
@@ -405,6 +438,8 @@ pub struct Item {
     pub text: String,
     /// Short names of the units, in plan order.
     pub units: Vec<String>,
+    /// Those of them that raised it the year before too.
+    pub carried: Vec<String>,
 }
 
 /// A unit named in a list.
@@ -581,13 +616,57 @@ pub fn build<'a>(
         .map(|p| submission_row(plan, year, p))
         .collect();
     let overview = overview(plan, &acc);
+    let (changes, changes_all) = changes_ctx(plan, &acc, &settings.history);
+    let indicator_years = indicator_year(plan, year, reports, &settings.history);
+    let indicators = indicators_ctx(plan, year, &indicator_years, &settings.history);
+    let coverage_by_section = plan
+        .sections
+        .iter()
+        .map(|s| {
+            let (mut covered, mut assigned) = (0usize, 0usize);
+            for t in acc.tasks.iter().filter(|t| t.task.section == s.number) {
+                let c = t.entries.iter().filter(|e| e.role.is_some()).count();
+                covered += c;
+                assigned += c + t.gaps.len();
+            }
+            SectionCoverage {
+                title: s.title.clone(),
+                percent: percent(covered, assigned),
+            }
+        })
+        .collect();
+    let assessment = plan
+        .assessment
+        .as_ref()
+        .filter(|_| settings.assess)
+        .map(|scheme| AssessCtx {
+            title: scheme.title.clone(),
+            note: scheme.note.clone(),
+            areas: scheme
+                .areas
+                .iter()
+                .map(|a| format!("{}（{}分）", a.name, fmt_num(a.weight)))
+                .collect(),
+            grades: scheme
+                .grades
+                .iter()
+                .map(|g| {
+                    if g.min > 0.0 {
+                        format!("{}（{}分及以上）", g.name, fmt_num(g.min))
+                    } else {
+                        format!("{}（其余）", g.name)
+                    }
+                })
+                .collect(),
+            scores: assess(plan, scheme, &acc, &indicator_years),
+        });
 
     let mut tasks_by_section: HashMap<u32, Vec<TaskCtx<'a>>> = HashMap::new();
     for t in &acc.tasks {
         tasks_by_section
             .entry(t.task.section)
             .or_default()
-            .push(task_ctx(plan, t));
+            .push(task_ctx(plan, t, &changes_all));
     }
     let sections = plan
         .sections
@@ -605,12 +684,22 @@ pub fn build<'a>(
         .iter()
         .filter_map(|p| Some((p.unit, p.report?)))
         .collect();
+    let threshold = plan.reporting.copy_similarity;
+    let raised = |unit: &str, task: Option<u32>, text: &str| {
+        raised_before(
+            settings.history.report(year - 1, unit),
+            task,
+            text,
+            threshold,
+        )
+    };
     let problems = concerns(
         plan,
         &acc,
         |e| &e.problems,
         &received,
         |r: &Report| &r.problems,
+        &raised,
     );
     let next_steps = concerns(
         plan,
@@ -618,6 +707,7 @@ pub fn build<'a>(
         |e| &e.next_steps,
         &received,
         |r: &Report| &r.next_year,
+        &|_, _, _| false,
     );
 
     let matrix = matrix(plan, &acc, &units);
@@ -667,22 +757,36 @@ pub fn build<'a>(
         .collect();
 
     let meta = meta(plan, year, &acc, &settings);
+    let shift = u32::from(indicators.is_some());
     let outline = Outline {
         overview: cn_numeral(1),
-        indicators: None,
-        tasks: cn_numeral(2),
-        problems: cn_numeral(3),
-        next_steps: cn_numeral(4),
+        indicators: indicators.as_ref().map(|_| cn_numeral(2)),
+        tasks: cn_numeral(2 + shift),
+        problems: cn_numeral(3 + shift),
+        next_steps: cn_numeral(4 + shift),
     };
-    let labels: Vec<String> = (1..=6).map(|n| format!("附件{n}")).collect();
+    // Annexes are numbered in the order they are attached; those left out take no number.
+    let mut next = 0;
+    let mut label = |present: bool| {
+        present.then(|| {
+            next += 1;
+            format!("附件{next}")
+        })
+    };
     let full = settings.detail == Detail::Full;
+    let submissions_label = label(true).unwrap_or_default();
+    let matrix_label = label(true).unwrap_or_default();
+    let missing_label = label(true).unwrap_or_default();
+    let indicators_label = label(indicators.is_some());
     let annexes = AnnexLabels {
-        submissions: labels[0].clone(),
-        matrix: labels[1].clone(),
-        missing: labels[2].clone(),
-        projects: labels[3].clone(),
-        compendium: (!full).then(|| labels[4].clone()),
-        summaries: labels[if full { 4 } else { 5 }].clone(),
+        submissions: submissions_label,
+        matrix: matrix_label,
+        missing: missing_label,
+        indicators: indicators_label,
+        projects: label(true).unwrap_or_default(),
+        compendium: label(!full),
+        summaries: label(true).unwrap_or_default(),
+        assessment: label(assessment.is_some()),
     };
 
     Context {
@@ -690,6 +794,10 @@ pub fn build<'a>(
         outline,
         annexes,
         overview,
+        indicators,
+        changes,
+        coverage_by_section,
+        assessment,
         sections,
         problems,
         next_steps,
@@ -809,7 +917,12 @@ fn lagging_status(s: Status) -> bool {
     matches!(s, Status::Behind | Status::NotStarted)
 }
 
-fn task_ctx<'a>(plan: &'a Plan, t: &TaskAccount<'a>) -> TaskCtx<'a> {
+fn task_ctx<'a>(plan: &'a Plan, t: &TaskAccount<'a>, changes: &[TaskChange]) -> TaskCtx<'a> {
+    let status_before = changes
+        .iter()
+        .find(|c| c.number == t.task.number && c.before.is_some() && c.before != c.now)
+        .and_then(|c| Some(c.before?.label()))
+        .filter(|_| t.tally.overall().is_some());
     let accounts: Vec<Account<'a>> = t.entries.iter().map(account).collect();
     let lead_account = t.lead().map(account);
     let lagging: Vec<Account<'a>> = t
@@ -853,6 +966,7 @@ fn task_ctx<'a>(plan: &'a Plan, t: &TaskAccount<'a>) -> TaskCtx<'a> {
         title: t.task.title.clone(),
         text: t.task.text.trim().to_string(),
         status: t.tally.overall().map(Status::label).unwrap_or(UNREPORTED),
+        status_before,
         lead: name(&t.task.lead),
         participants: t.task.participants.iter().map(|p| name(p)).collect(),
         reported: t.entries.len(),
@@ -875,16 +989,33 @@ fn item_text(text: &str) -> &str {
 }
 
 /// Adds a unit's items to a list, merging identical texts.
-fn merge_into<'t>(items: &mut Vec<Item>, unit: &str, texts: impl Iterator<Item = &'t str>) {
+/// `raised_before` says whether the unit gave the text the year before too.
+fn merge_into<'t>(
+    items: &mut Vec<Item>,
+    unit: &str,
+    texts: impl Iterator<Item = &'t str>,
+    raised_before: &dyn Fn(&str) -> bool,
+) {
     for text in texts {
+        let carried = raised_before(text);
         let text = item_text(text);
-        match items.iter_mut().find(|i| i.text == text) {
-            Some(i) if !i.units.iter().any(|u| u == unit) => i.units.push(unit.to_string()),
-            Some(_) => {}
-            None => items.push(Item {
-                text: text.to_string(),
-                units: vec![unit.to_string()],
-            }),
+        let i = match items.iter().position(|i| i.text == text) {
+            Some(i) => i,
+            None => {
+                items.push(Item {
+                    text: text.to_string(),
+                    units: Vec::new(),
+                    carried: Vec::new(),
+                });
+                items.len() - 1
+            }
+        };
+        let item = &mut items[i];
+        if !item.units.iter().any(|u| u == unit) {
+            item.units.push(unit.to_string());
+            if carried {
+                item.carried.push(unit.to_string());
+            }
         }
     }
 }
@@ -895,6 +1026,7 @@ fn concerns(
     per_task: fn(&crate::report::Entry) -> &Vec<String>,
     received: &[(&Unit, &Report)],
     general: fn(&Report) -> &Vec<String>,
+    raised_before: &dyn Fn(&str, Option<u32>, &str) -> bool,
 ) -> Concerns {
     let mut sections: Vec<SectionConcerns> = Vec::new();
     for s in &plan.sections {
@@ -905,7 +1037,12 @@ fn concerns(
             .filter_map(|t| {
                 let mut items = Vec::new();
                 for e in &t.entries {
-                    merge_into(&mut items, &e.unit.short, real_items(per_task(e.entry)));
+                    merge_into(
+                        &mut items,
+                        &e.unit.short,
+                        real_items(per_task(e.entry)),
+                        &|text| raised_before(&e.unit.id, Some(t.task.number), text),
+                    );
                 }
                 (!items.is_empty()).then(|| TaskConcerns {
                     number: t.task.number,
@@ -927,7 +1064,9 @@ fn concerns(
         .filter_map(|kind| {
             let mut items = Vec::new();
             for (u, r) in received.iter().filter(|(u, _)| u.kind == *kind) {
-                merge_into(&mut items, &u.short, real_items(general(r)));
+                merge_into(&mut items, &u.short, real_items(general(r)), &|text| {
+                    raised_before(&u.id, None, text)
+                });
             }
             (!items.is_empty()).then(|| KindConcerns {
                 kind: plan.kinds.of(*kind).to_string(),
@@ -1050,9 +1189,20 @@ mod tests {
     #[test]
     fn identical_items_merge_whatever_their_closing_punctuation() {
         let mut items = Vec::new();
-        merge_into(&mut items, "甲", ["资金不足。", "人手紧张"].into_iter());
-        merge_into(&mut items, "乙", ["资金不足", " 人手紧张；"].into_iter());
-        merge_into(&mut items, "乙", ["资金不足"].into_iter());
+        let never = |_: &str| false;
+        merge_into(
+            &mut items,
+            "甲",
+            ["资金不足。", "人手紧张"].into_iter(),
+            &never,
+        );
+        merge_into(
+            &mut items,
+            "乙",
+            ["资金不足", " 人手紧张；"].into_iter(),
+            &never,
+        );
+        merge_into(&mut items, "乙", ["资金不足"].into_iter(), &never);
         let got: Vec<(&str, Vec<&str>)> = items
             .iter()
             .map(|i| {

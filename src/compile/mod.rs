@@ -5,3 +5,4 @@ pub mod context;
 pub mod numerals;
 pub mod output;
 pub mod template;
+pub mod yearly;

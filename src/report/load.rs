@@ -365,7 +365,7 @@ fn read_entry(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Option<Entry>
         .map(|n| cx.texts(n, &format!("{path}.measures")))
         .unwrap_or_default();
     let figures = figures
-        .map(|n| read_figures(cx, n, path))
+        .map(|n| read_figures(cx, n, plan, path))
         .unwrap_or_default();
     let problems = problems
         .map(|n| cx.texts(n, &format!("{path}.problems")))
@@ -456,7 +456,7 @@ fn read_status(cx: &mut Cx, node: &Node, path: &str) -> Option<Spanned<Status>> 
     }
 }
 
-fn read_figures(cx: &mut Cx, node: Node, path: &str) -> Vec<Figure> {
+fn read_figures(cx: &mut Cx, node: Node, plan: &Plan, path: &str) -> Vec<Figure> {
     let path = format!("{path}.figures");
     let Some(items) = cx.list(node, &path) else {
         return Vec::new();
@@ -472,6 +472,7 @@ fn read_figures(cx: &mut Cx, node: Node, path: &str) -> Vec<Figure> {
             let unit = f.take("unit", "计量单位");
             let indicator = f.take("indicator", "对应的方案指标");
             f.finish(cx);
+            let value_span = value.as_ref().map(|v| v.span.clone());
             let value = match value? {
                 Node {
                     value: Value::Int(i),
@@ -489,7 +490,13 @@ fn read_figures(cx: &mut Cx, node: Node, path: &str) -> Vec<Figure> {
                     .filter(|t| !t.trim().is_empty())
             };
             let unit = opt(cx, unit, "unit");
-            let indicator = opt(cx, indicator, "indicator");
+            let indicator = match indicator {
+                Some(n) => {
+                    let value_span = value_span.clone()?;
+                    Some(plan_indicator(cx, plan, &n, &value, value_span, &p)?)
+                }
+                None => None,
+            };
             Some(Figure {
                 name: name?,
                 value,
@@ -498,6 +505,77 @@ fn read_figures(cx: &mut Cx, node: Node, path: &str) -> Vec<Figure> {
             })
         })
         .collect()
+}
+
+/// The plan indicator a figure reports: it must exist, and its value must be a number the
+/// indicator can take. Returns the indicator's id.
+fn plan_indicator(
+    cx: &mut Cx,
+    plan: &Plan,
+    node: &Node,
+    value: &FigureValue,
+    value_span: std::ops::Range<usize>,
+    path: &str,
+) -> Option<String> {
+    let id = cx.text(node, &format!("{path}.indicator"))?;
+    let key = id.value.trim();
+    let Some(ind) = plan.indicator(key) else {
+        let guess = did_you_mean(key, plan.indicators.iter().map(|i| i.id.as_str()));
+        let known: Vec<String> = plan
+            .indicators
+            .iter()
+            .map(|i| format!("{}（{}）", i.id, i.name))
+            .collect();
+        let d = Diagnostic::new(
+            Code::UnknownIndicator,
+            format!("方案中没有标识为“{key}”的指标"),
+        )
+        .hint(if known.is_empty() {
+            "方案没有定义指标：删去 indicator 这一行，数据照常汇总".to_string()
+        } else {
+            format!(
+                "{}方案中的指标有：{}；不对应方案指标的数据删去 indicator 这一行即可",
+                guess
+                    .map(|g| format!("是否应为 `{g}`？"))
+                    .unwrap_or_default(),
+                known.join("、")
+            )
+        });
+        cx.report(d, id.span);
+        return None;
+    };
+    let problem = match value {
+        FigureValue::Number(x) if ind.in_range(*x) => None,
+        FigureValue::Number(x) if !x.is_finite() => Some(format!(
+            "指标“{}”的数值不是一个有限的数（读到的是 {x}）",
+            ind.name
+        )),
+        FigureValue::Number(x) => Some(format!(
+            "指标“{}”的数值 {} 超出可能的范围（{}{}）",
+            ind.name,
+            crate::plan::fmt_num(*x),
+            ind.range_words(),
+            ind.unit
+        )),
+        FigureValue::Text(t) => Some(format!("指标“{}”的数值应是数字，这里是“{t}”", ind.name)),
+    };
+    // The figure still names the indicator: the error says what is wrong with its value,
+    // and no second finding says the indicator was not reported.
+    if let Some(message) = problem {
+        let example = ind
+            .baseline
+            .as_ref()
+            .map(|b| b.value)
+            .or_else(|| ind.targets.first().map(|t| t.at.value))
+            .map(crate::plan::fmt_num)
+            .unwrap_or_else(|| "95.2".into());
+        let d = Diagnostic::new(Code::IndicatorValue, message).hint(format!(
+            "填写以“{}”计的数字，不带单位，例如 `value: {example}`；单位写在 unit 中",
+            ind.unit
+        ));
+        cx.report(d, value_span);
+    }
+    Some(ind.id.clone())
 }
 
 fn read_projects(cx: &mut Cx, node: Node, plan: &Plan) -> Vec<Project> {

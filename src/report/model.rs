@@ -303,6 +303,26 @@ impl Report {
         self.entries.iter().find(|e| e.task == task)
     }
 
+    /// Whether some figure names a plan indicator (whatever its value).
+    pub fn names_indicator(&self, id: &str) -> bool {
+        self.entries
+            .iter()
+            .flat_map(|e| &e.figures)
+            .any(|f| f.indicator.as_deref() == Some(id))
+    }
+
+    /// The value the report gives for a plan indicator: the first figure that names it.
+    pub fn indicator_value(&self, id: &str) -> Option<f64> {
+        self.entries
+            .iter()
+            .flat_map(|e| &e.figures)
+            .find(|f| f.indicator.as_deref() == Some(id))
+            .and_then(|f| match f.value {
+                FigureValue::Number(x) => Some(x),
+                FigureValue::Text(_) => None,
+            })
+    }
+
     /// Whether not one task is filled in (a draft sent back as it was): such a report
     /// counts as not submitted.
     pub fn is_unfilled(&self) -> bool {

@@ -18,15 +18,20 @@ use crate::report::{Entry, Figure, FigureValue, ProjectState, Report, Status};
 /// Rows left for projects, problems and plans.
 const SPARE_ROWS: u32 = 30;
 
-/// One line of the figures cell: `名称：数值 单位`, or `名称：文字` for a text value.
+/// One line of the figures cell: `名称：数值 单位`, or `名称：文字` for a text value, with
+/// `[指标标识]` at the end when the figure reports a plan indicator.
 pub fn figure_line(f: &Figure) -> String {
     let value = match &f.value {
         FigureValue::Number(n) => n.to_string(),
         FigureValue::Text(t) => t.clone(),
     };
-    match &f.unit {
+    let line = match &f.unit {
         Some(u) if !u.is_empty() => format!("{}：{value} {u}", f.name),
         _ => format!("{}：{value}", f.name),
+    };
+    match &f.indicator {
+        Some(id) => format!("{line} [{id}]"),
+        None => line,
     }
 }
 
@@ -137,7 +142,7 @@ fn guide_sheet(ws: &mut Worksheet, plan: &Plan, unit: &Unit, year: i32, f: &Form
             tasks::NEXT_STEPS
         ),
         format!(
-            "   {}一条一行，写成“名称：数值 单位”，如“地表水国控断面水质优良比例：96.7 %”。",
+            "   {}一条一行，写成“名称：数值 单位”，如“地表水国控断面水质优良比例：96.7 %”；报告方案指标的，在末尾加方括号写指标标识，如“… 96.7 % [surface-water]”。",
             tasks::FIGURES
         ),
         "   做了分工之外的任务，可以在表格末尾另起一行，写上任务编号。".to_string(),

@@ -202,6 +202,30 @@ fn quoted(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
+/// A figure line `名称：数值 单位 [指标标识]` as name, value, unit and the plan indicator.
+fn figure_with_indicator(line: &str) -> (String, String, Option<String>, Option<String>) {
+    let line = line.trim();
+    let tagged = line
+        .strip_suffix(']')
+        .and_then(|l| l.rsplit_once('['))
+        .or_else(|| line.strip_suffix('］').and_then(|l| l.rsplit_once('［')));
+    let (line, indicator) = match tagged {
+        // An id is ASCII (pm25, forest-cover); a bracket of Chinese is part of the text.
+        Some((before, id))
+            if !id.trim().is_empty()
+                && id
+                    .trim()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            (before.trim_end(), Some(id.trim().to_string()))
+        }
+        _ => (line, None),
+    };
+    let (name, value, unit) = figure(line);
+    (name, value, unit, indicator)
+}
+
 /// A figure line `名称：数值 单位` (or `名称:数值`), as name, value and unit.
 fn figure(line: &str) -> (String, String, Option<String>) {
     let (name, rest) = line
@@ -414,7 +438,7 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Result<(SourceFile, CellMap), Box<D
         if !lines.is_empty() {
             y.line("    figures:".to_string(), c.as_deref());
             for l in lines {
-                let (name, value, unit) = figure(l);
+                let (name, value, unit, indicator) = figure_with_indicator(l);
                 y.text(6, "- name", &name, c.as_deref());
                 if value.parse::<f64>().is_ok() {
                     y.number(8, "value", &value, c.as_deref());
@@ -423,6 +447,9 @@ pub fn convert(path: &Path, bytes: &[u8]) -> Result<(SourceFile, CellMap), Box<D
                 }
                 if let Some(u) = unit {
                     y.text(8, "unit", &u, c.as_deref());
+                }
+                if let Some(id) = indicator {
+                    y.text(8, "indicator", &id, c.as_deref());
                 }
             }
         }
@@ -527,6 +554,25 @@ mod tests {
             ("出境断面水质".into(), "Ⅱ类".into(), None)
         );
         assert_eq!(figure("装机：-3 万千瓦").1, "-3");
+    }
+
+    #[test]
+    fn a_bracketed_id_at_the_end_links_the_figure_to_a_plan_indicator() {
+        assert_eq!(
+            figure_with_indicator("森林覆盖率：13.2 % [forest-cover]"),
+            (
+                "森林覆盖率".into(),
+                "13.2".into(),
+                Some("%".into()),
+                Some("forest-cover".into())
+            )
+        );
+        assert_eq!(
+            figure_with_indicator("PM2.5浓度：29 微克/立方米 ［pm25］").3,
+            Some("pm25".into())
+        );
+        assert_eq!(figure_with_indicator("水质：Ⅱ类").3, None);
+        assert_eq!(figure_with_indicator("说明：[见附表]").3, None);
     }
 
     #[test]

@@ -75,6 +75,7 @@ out = {
         }
         for s in doc.sections
     ],
+    "pictures": len(doc.inline_shapes),
     "tables": [
         {
             "rows": len(t.rows),

@@ -10,6 +10,7 @@ use std::process::{Command, Output};
 use scraper::{Html, Selector};
 
 mod external;
+mod indicators;
 mod read;
 mod report;
 pub mod tools;
@@ -122,21 +123,27 @@ fn headings(paras: &[Para], level: u8) -> Vec<String> {
 }
 
 /// The annexes of the sample's report, in order.
-const ANNEX_TITLES: [&str; 6] = [
+const ANNEX_TITLES: [&str; 7] = [
     "报送情况统计表",
     "任务—单位覆盖矩阵",
     "未报送和逾期报送单位名单",
+    "主要目标指标明细",
     "重大工程进展表",
     "各地区各部门重点任务进展汇编",
     "各地区各部门工作概况",
 ];
 
-const BODY_HEADINGS: [&str; 4] = [
+const BODY_HEADINGS: [&str; 5] = [
     "一、总体情况",
-    "二、重点任务推进情况",
-    "三、存在的问题",
-    "四、下一步工作打算",
+    "二、主要目标指标完成情况",
+    "三、重点任务推进情况",
+    "四、存在的问题",
+    "五、下一步工作打算",
 ];
+
+/// Charts in the sample report: coverage by section, and one trend per indicator of the
+/// shipped plan (every one has a value on file).
+const SAMPLE_CHARTS: usize = 1 + 8;
 
 #[test]
 fn fixture_outputs_match_reviewed_golden_files() {
@@ -192,17 +199,22 @@ fn sample_markdown_has_the_expected_structure() {
         level1.push(format!("附件{}\u{3000}{annex}", i + 1));
     }
     assert_eq!(headings(&paras, 1), level1);
-    // The seven sections in the body, again in the 汇编 annex, and the two subheadings
-    // (by task, general) of 存在的问题 and 下一步工作打算.
+    // The seven sections in the body, the two subheadings (by task, general) of 存在的问题
+    // and 下一步工作打算, the two parts of the indicators annex, and the sections again in
+    // the 汇编 annex.
     let sections = headings(&paras, 2);
     let numerals = ["一", "二", "三", "四", "五", "六", "七"];
-    assert_eq!(sections.len(), 7 + 4 + 7, "{sections:?}");
+    assert_eq!(sections.len(), 7 + 4 + 2 + 7, "{sections:?}");
     for (s, numeral) in sections[..7].iter().zip(numerals) {
         assert!(s.starts_with(&format!("（{numeral}）")), "{s}");
     }
     assert_eq!(
+        sections[11..13],
+        ["（一）目标值及其来源", "（二）各地区指标"]
+    );
+    assert_eq!(
         sections[..7],
-        sections[11..],
+        sections[13..],
         "the 汇编 follows the body's sections"
     );
     // Every task in the body, then again in the 汇编 annex.
@@ -210,7 +222,7 @@ fn sample_markdown_has_the_expected_structure() {
     assert_eq!(headings(&paras, 3), [tasks.clone(), tasks].concat());
     // 附件 list: one line per annex (hard breaks), not one run-on paragraph.
     let list = paras.iter().find(|p| p.text.starts_with("附件：")).unwrap();
-    assert_eq!(list.text.lines().count(), 6, "{:?}", list.text);
+    assert_eq!(list.text.lines().count(), 7, "{:?}", list.text);
 }
 
 #[test]
@@ -232,10 +244,10 @@ fn sample_html_has_the_expected_structure() {
     assert_eq!(all("main > h2"), BODY_HEADINGS);
     assert_eq!(all("main > h3").len(), 7 + 4);
     assert_eq!(all("main > h4"), shipped_task_headings());
-    assert_eq!(all("section.annex h3").len(), 7);
+    assert_eq!(all("section.annex h3").len(), 2 + 7);
     assert_eq!(all("section.annex h4"), shipped_task_headings());
     assert_eq!(all("h2.annex-title"), ANNEX_TITLES);
-    let labels: Vec<String> = (1..=6).map(|n| format!("附件{n}")).collect();
+    let labels: Vec<String> = (1..=7).map(|n| format!("附件{n}")).collect();
     assert_eq!(all("p.annex-label"), labels);
     assert_eq!(
         html.select(&sel("section.annex.landscape table")).count(),
@@ -244,16 +256,28 @@ fn sample_html_has_the_expected_structure() {
     let tables: Vec<_> = html.select(&sel("table")).collect();
     assert_eq!(
         tables.len(),
-        4,
-        "status by section, submissions, matrix, projects"
+        6,
+        "status by section, indicators, submissions, matrix, regions' indicators, projects"
     );
-    // Seven sections and the total.
+    // Seven sections and the total; eight indicators.
     assert_eq!(tables[0].select(&sel("tbody tr")).count(), 8);
-    assert_eq!(tables[1].select(&sel("tbody tr")).count(), 31);
-    let rows: Vec<_> = tables[2].select(&sel("tbody tr")).collect();
+    assert_eq!(tables[1].select(&sel("tbody tr")).count(), 8);
+    assert_eq!(tables[2].select(&sel("tbody tr")).count(), 31);
+    let rows: Vec<_> = tables[3].select(&sel("tbody tr")).collect();
     assert_eq!(rows.len(), 28);
     assert!(rows.iter().all(|r| r.select(&sel("td")).count() == 31));
-    assert_eq!(tables[2].select(&sel("thead th.v")).count(), 31);
+    assert_eq!(tables[3].select(&sel("thead th.v")).count(), 31);
+    // Six regions, each with its three indicators.
+    assert_eq!(tables[4].select(&sel("tbody tr")).count(), 6);
+    // Charts are drawn inline, each with its caption.
+    assert_eq!(
+        html.select(&sel("figure.chart > svg")).count(),
+        SAMPLE_CHARTS
+    );
+    assert_eq!(
+        html.select(&sel("figure.chart > figcaption")).count(),
+        SAMPLE_CHARTS
+    );
     // Self-contained: no scripts, no external resources.
     assert_eq!(html.select(&sel("script, link, img, iframe")).count(), 0);
     assert_eq!(html.select(&sel("style")).count(), 1);
@@ -278,14 +302,14 @@ fn sample_docx_has_the_expected_structure() {
     let bytes = out.bytes("report.docx");
     let paras = read::docx(&bytes);
     assert_eq!(headings(&paras, 1), BODY_HEADINGS);
-    assert_eq!(headings(&paras, 2).len(), 7 + 4 + 7);
+    assert_eq!(headings(&paras, 2).len(), 7 + 4 + 2 + 7);
     let tasks = shipped_task_headings();
     assert_eq!(headings(&paras, 3), [tasks.clone(), tasks].concat());
     let parts = read::docx_parts(&bytes);
     let doc = roxmltree::Document::parse(&parts["word/document.xml"]).unwrap();
     let styles = attrs(&doc, "pStyle", "val");
     assert_eq!(styles.first(), Some(&"Title"));
-    assert_eq!(styles.iter().filter(|s| **s == "AnnexTitle").count(), 6);
+    assert_eq!(styles.iter().filter(|s| **s == "AnnexTitle").count(), 7);
     // Portrait body, landscape matrix, portrait again: three sections.
     let orient: Vec<&str> = doc
         .descendants()
@@ -304,8 +328,33 @@ fn sample_docx_has_the_expected_structure() {
         .descendants()
         .filter(|n| n.has_tag_name("tblHeader"))
         .count();
-    assert_eq!(tables, 5, "four tables and the 版记");
-    assert_eq!(repeated, 4);
+    // A chart is a picture where the machine has a Chinese font, else its table.
+    // Trend charts stand two to a row in a borderless table each (four rows for eight);
+    // without a Chinese font every chart is printed as its table instead.
+    let drawn = nianbao::writer::raster::cjk_font().is_some();
+    let (chart_tables, chart_headers) = if drawn {
+        (4, 0)
+    } else {
+        (SAMPLE_CHARTS, SAMPLE_CHARTS)
+    };
+    assert_eq!(
+        tables,
+        7 + chart_tables,
+        "six tables, the 版记 and the charts"
+    );
+    assert_eq!(repeated, 6 + chart_headers);
+    let pictures = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("drawing"))
+        .count();
+    assert_eq!(pictures, if drawn { SAMPLE_CHARTS } else { 0 });
+    let media = read::docx_media(&bytes);
+    assert_eq!(media.len(), pictures);
+    assert!(
+        media
+            .values()
+            .all(|png| png.starts_with(b"\x89PNG\r\n\x1a\n"))
+    );
     assert!(parts["word/settings.xml"].contains("<w:evenAndOddHeaders/>"));
     for footer in ["word/footer1.xml", "word/footer2.xml"] {
         assert!(

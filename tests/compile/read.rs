@@ -99,17 +99,35 @@ pub fn html(page: &str) -> Vec<Para> {
         .collect()
 }
 
-/// The parts of a .docx file by name.
+/// The XML parts of a .docx file by name (pictures left out; see [`docx_media`]).
 pub fn docx_parts(bytes: &[u8]) -> BTreeMap<String, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
     let mut parts = BTreeMap::new();
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
+        if f.name().is_ok_and(|n| n.starts_with("word/media/")) {
+            continue;
+        }
         let mut text = String::new();
         f.read_to_string(&mut text).expect("UTF-8 XML");
         parts.insert(f.name().expect("a UTF-8 part name").to_string(), text);
     }
     parts
+}
+
+/// The pictures of a .docx file by name, with their bytes.
+pub fn docx_media(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip file");
+    let mut media = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        if f.name().is_ok_and(|n| n.starts_with("word/media/")) {
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            media.insert(f.name().unwrap_or_default().to_string(), data);
+        }
+    }
+    media
 }
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

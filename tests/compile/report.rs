@@ -371,7 +371,7 @@ fn full_detail_keeps_every_account_in_the_body_and_drops_the_compendium() {
     ok(&run);
     let md = out.read("report.md");
     assert!(!md.contains("各地区各部门重点任务进展汇编"));
-    assert!(md.contains("附件5\u{3000}各地区各部门工作概况"));
+    assert!(md.contains("附件6\u{3000}各地区各部门工作概况"));
     let body = &md[..md.find("附件1\u{3000}").unwrap()];
     assert!(body.contains("**银川市（属地落实，按计划推进）：**"));
     assert!(!body.contains("的进展见附件"));

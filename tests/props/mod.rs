@@ -75,7 +75,7 @@ fn pipeline(bytes: &[u8]) {
         }
         let md = String::from_utf8_lossy(&outputs[0]);
         let html = String::from_utf8_lossy(&outputs[1]);
-        assert!(md.contains("\n# 二、重点任务推进情况\n") && html.contains("</html>"));
+        assert!(md.contains("\n# 三、重点任务推进情况\n") && html.contains("</html>"));
         assert!(outputs[2].starts_with(b"PK"), "a zip file");
         serde_json::to_string(&ctx).expect("the context serialises");
     }
