@@ -7,7 +7,8 @@
 //! Tasks renumbered between versions of a plan are not followed.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -26,46 +27,74 @@ pub const MIN_COMPARED_CHARS: usize = 20;
 /// lengths; the opening of a copied text is copied too).
 const MAX_COMPARED_CHARS: usize = 3000;
 
-/// The reports of earlier years, as `check` leaves them (one per unit).
+/// The reports of earlier years, as `check` leaves them (one per unit). A year's folder is
+/// read the first time it is asked for, so `check` of one file reads only last year's.
 #[derive(Debug, Default, Clone)]
 pub struct History {
-    years: BTreeMap<i32, Vec<Report>>,
+    /// Where the folders are read from; none for a history built from reports in hand.
+    source: Option<(Plan, PathBuf)>,
+    years: BTreeMap<i32, OnceLock<Vec<Report>>>,
 }
 
 impl History {
-    /// Reads every year folder before `year` under `root`. Reports that cannot be read are
-    /// left out quietly: `check --year` on that year says what is wrong with them.
+    /// The year folders before `year` under `root`. Reports that cannot be read are left
+    /// out quietly: `check --year` on that year says what is wrong with them.
     pub fn load(plan: &Plan, root: &Path, year: i32) -> History {
-        let mut out = BTreeMap::new();
-        for y in years(root).unwrap_or_default() {
-            if y >= year {
-                continue;
-            }
-            let files = report_files(root, y).unwrap_or_default();
-            if files.is_empty() {
-                continue;
-            }
-            let checked = check_reports(plan, &files, Scope::WholeYear(y));
-            out.insert(y, checked.reports);
+        let years = years(root)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|&y| y < year)
+            .map(|y| (y, OnceLock::new()))
+            .collect();
+        History {
+            source: Some((plan.clone(), root.to_path_buf())),
+            years,
         }
-        History { years: out }
     }
 
     /// Builds a history from reports already read (for tests and callers that have them).
     pub fn from_years(years: impl IntoIterator<Item = (i32, Vec<Report>)>) -> History {
         History {
-            years: years.into_iter().collect(),
+            source: None,
+            years: years
+                .into_iter()
+                .map(|(y, r)| (y, OnceLock::from(r)))
+                .collect(),
         }
     }
 
-    /// The years on file, oldest first.
+    /// The years on file that hold reports, oldest first.
     pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
-        self.years.keys().copied()
+        self.years
+            .keys()
+            .copied()
+            .filter(|y| !self.reports(*y).is_empty())
     }
 
     /// A year's reports (empty when the year is not on file).
     pub fn reports(&self, year: i32) -> &[Report] {
-        self.years.get(&year).map(Vec::as_slice).unwrap_or_default()
+        let Some(cell) = self.years.get(&year) else {
+            return &[];
+        };
+        cell.get_or_init(|| {
+            let Some((plan, root)) = &self.source else {
+                return Vec::new();
+            };
+            let files = report_files(root, year).unwrap_or_default();
+            if files.is_empty() {
+                return Vec::new();
+            }
+            check_reports(plan, &files, Scope::WholeYear(year)).reports
+        })
+    }
+
+    /// Reads every year on file now. A year is read with rayon; it must not first be asked
+    /// for from inside a parallel loop, where a worker that steals a second item could ask
+    /// for the same year again while reading it.
+    pub fn read_all(&self) {
+        for y in self.years.keys() {
+            self.reports(*y);
+        }
     }
 
     /// A unit's report for a year, if on file.

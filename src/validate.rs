@@ -80,6 +80,14 @@ pub fn check_reports_with(
     // Everything that depends on one file alone (reading, parsing, its year, its name, its
     // coverage) is done in parallel, and the file's text is dropped as soon as its findings
     // are made. File order is kept, so output stays deterministic.
+    // Last year's reports are read before the parallel loop asks for them (see
+    // History::read_all); for a whole year only the year before is needed.
+    match scope {
+        Scope::WholeYear(year) => {
+            history.reports(year - 1);
+        }
+        Scope::Files => history.read_all(),
+    }
     let checked: Vec<FileChecked> = files
         .par_iter()
         .map(|path| check_file(plan, path, scope, today, history))

@@ -386,7 +386,9 @@ fn a_draft_lists_the_indicators_a_unit_owes_and_filling_them_in_clears_the_warni
     let text = std::fs::read_to_string(&draft).unwrap();
     // Under task 13, the forest cover the bureau reports, ready to un-comment.
     let task13 = text.find("  - task: 13").unwrap();
-    let line = text.find("indicator: forest-cover").expect("the draft names the indicator");
+    let line = text
+        .find("indicator: forest-cover")
+        .expect("the draft names the indicator");
     assert!(line > task13 && line < text.find("  - task: 14").unwrap_or(text.len()));
     assert!(codes(draft_arg).contains(&"NB408".to_string()));
     let filled = text
@@ -395,7 +397,9 @@ fn a_draft_lists_the_indicators_a_unit_owes_and_filling_them_in_clears_the_warni
     std::fs::write(&draft, filled).unwrap();
     let after = codes(draft_arg);
     assert!(
-        !after.iter().any(|c| c == "NB408" || c == "NB210" || c == "NB004"),
+        !after
+            .iter()
+            .any(|c| c == "NB408" || c == "NB210" || c == "NB004"),
         "{after:?}"
     );
 }
