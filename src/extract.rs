@@ -111,6 +111,29 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Reports a value that is none of a fixed set of spellings (`names`), with the closest
+    /// as a suggestion: "{what}“value”无法识别", then `accepted` saying what may be written.
+    pub fn not_one_of(
+        &mut self,
+        what: &str,
+        value: &Spanned<String>,
+        names: &[&str],
+        accepted: &str,
+    ) {
+        let guess = did_you_mean(&value.value, names.iter().copied());
+        let d = Diagnostic::new(
+            Code::InvalidValue,
+            format!("{what}“{}”无法识别", value.value),
+        )
+        .hint(format!(
+            "{accepted}{}",
+            guess
+                .map(|g| format!("；是否应为 `{g}`？"))
+                .unwrap_or_default()
+        ));
+        self.report(d, value.span.clone());
+    }
+
     /// Reads true or false.
     pub fn bool(&mut self, node: &Node, path: &str) -> Option<Spanned<bool>> {
         match &node.value {

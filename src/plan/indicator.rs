@@ -8,10 +8,9 @@
 use serde::Serialize;
 
 use crate::diag::{Code, Diagnostic};
-use crate::extract::{Cx, Fields, Spanned};
+use crate::extract::{Cx, Fields};
 use crate::node::Node;
 use crate::plan::model::{Plan, UnitKind};
-use crate::suggest::did_you_mean;
 
 /// Which way is better.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -275,10 +274,13 @@ fn read_indicator(
     let direction = match direction.value.as_str() {
         "higher" => Direction::Higher,
         "lower" => Direction::Lower,
-        other => {
-            let d = Diagnostic::new(Code::InvalidValue, format!("指标方向“{other}”无法识别"))
-                .hint("写 `direction = \"higher\"`（越高越好）或 `\"lower\"`（越低越好）");
-            cx.report(d, direction.span);
+        _ => {
+            cx.not_one_of(
+                "指标方向",
+                &direction,
+                &["higher", "lower"],
+                "写 `direction = \"higher\"`（越高越好）或 `\"lower\"`（越低越好）",
+            );
             return None;
         }
     };
@@ -315,7 +317,7 @@ fn read_indicator(
     let owner_id = match plan.unit(&owner.value) {
         Some(u) => u.id.clone(),
         None => {
-            unknown_unit(cx, plan, &owner, "报告这个指标的单位");
+            super::load::unknown_unit(cx, plan, &owner, "报告这个指标的单位");
             return None;
         }
     };
@@ -370,7 +372,7 @@ fn read_indicator(
                     {
                         Some(u) => region = Some(u.id.clone()),
                         None => {
-                            unknown_unit(cx, plan, &name, "目标所属的地区");
+                            super::load::unknown_unit(cx, plan, &name, "目标所属的地区");
                             return None;
                         }
                     }
@@ -454,18 +456,12 @@ fn read_sourced(
     let value = cx.number(&value?, &format!("{path}.value"))?;
     let certainty = certainty?;
     let Some(c) = Certainty::parse(&certainty.value) else {
-        let guess = did_you_mean(&certainty.value, Certainty::NAMES);
-        let d = Diagnostic::new(
-            Code::InvalidValue,
-            format!("可靠程度“{}”无法识别", certainty.value),
-        )
-        .hint(format!(
-            "写 confirmed（已核实）、likely（较可靠）或 unverified（未核实）{}",
-            guess
-                .map(|g| format!("；是否应为 `{g}`？"))
-                .unwrap_or_default()
-        ));
-        cx.report(d, certainty.span);
+        cx.not_one_of(
+            "可靠程度",
+            &certainty,
+            &Certainty::NAMES,
+            "写 confirmed（已核实）、likely（较可靠）或 unverified（未核实）",
+        );
         return None;
     };
     Some((
@@ -477,19 +473,6 @@ fn read_sourced(
         },
         rest,
     ))
-}
-
-fn unknown_unit(cx: &mut Cx, plan: &Plan, name: &Spanned<String>, what: &str) {
-    let guess = did_you_mean(&name.value, plan.unit_names());
-    let d = Diagnostic::new(
-        Code::PlanUnknownUnit,
-        format!("{what}“{}”不在单位名单（[[units]]）中", name.value),
-    )
-    .hint(match guess {
-        Some(g) => format!("是否应为“{g}”？"),
-        None => "改成名单中已有的单位标识、全称或简称".to_string(),
-    });
-    cx.report(d, name.span.clone());
 }
 
 #[cfg(test)]

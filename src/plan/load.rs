@@ -435,18 +435,12 @@ fn read_unit(cx: &mut Cx, node: Node, path: &str) -> Option<UnitAt> {
         return None;
     }
     let Some(kind_value) = UnitKind::parse(&kind.value) else {
-        let guess = did_you_mean(&kind.value, UnitKind::NAMES);
-        let d = Diagnostic::new(
-            Code::InvalidValue,
-            format!("单位类别“{}”无法识别", kind.value),
-        )
-        .hint(format!(
-            "类别只能是 department（部门）、central（中央驻地单位）或 region（地区）{}",
-            guess
-                .map(|g| format!("；是否应为 `{g}`？"))
-                .unwrap_or_default()
-        ));
-        cx.report(d, kind.span);
+        cx.not_one_of(
+            "单位类别",
+            &kind,
+            &UnitKind::NAMES,
+            "类别只能是 department（部门）、central（中央驻地单位）或 region（地区）",
+        );
         return None;
     };
     let (name, short) = (name?, short?);
@@ -549,23 +543,11 @@ fn resolve_tasks(
     raw: Vec<RawTask>,
 ) -> Vec<Task> {
     let resolve = |cx: &mut Cx, name: &Spanned<String>, task: u32| -> Option<String> {
-        if let Some(u) = plan.unit(&name.value) {
-            return Some(u.id.clone());
+        let found = plan.unit(&name.value).map(|u| u.id.clone());
+        if found.is_none() {
+            unknown_unit(cx, plan, name, &format!("任务 {task} 的责任单位"));
         }
-        let guess = did_you_mean(&name.value, plan.unit_names());
-        let d = Diagnostic::new(
-            Code::PlanUnknownUnit,
-            format!(
-                "任务 {task} 的责任单位“{}”不在单位名单（[[units]]）中",
-                name.value
-            ),
-        )
-        .hint(match guess {
-            Some(g) => format!("是否应为“{g}”？如确是新单位，请先在 [[units]] 中登记"),
-            None => "先在 [[units]] 中登记这个单位，或改成名单中已有的标识、全称或简称".to_string(),
-        });
-        cx.report(d, name.span.clone());
-        None
+        found
     };
     raw.into_iter()
         .map(|t| {
@@ -600,6 +582,20 @@ fn resolve_tasks(
             }
         })
         .collect()
+}
+
+/// Reports a unit name the registry does not have, with the closest name as a suggestion.
+pub(super) fn unknown_unit(cx: &mut Cx, plan: &Plan, name: &Spanned<String>, what: &str) {
+    let guess = did_you_mean(&name.value, plan.unit_names());
+    let d = Diagnostic::new(
+        Code::PlanUnknownUnit,
+        format!("{what}“{}”不在单位名单（[[units]]）中", name.value),
+    )
+    .hint(match guess {
+        Some(g) => format!("是否应为“{g}”？如确是新单位，请先在 [[units]] 中登记"),
+        None => "先在 [[units]] 中登记这个单位，或改成名单中已有的标识、全称或简称".to_string(),
+    });
+    cx.report(d, name.span.clone());
 }
 
 /// An alias may name one unit only: not another unit's id, name or short name, nor
@@ -685,5 +681,81 @@ mod tests {
                 .any(|d| d.code == Code::PlanDuplicate && d.message.contains("“乙”已用于“乙”")),
             "{diags:?}"
         );
+    }
+
+    /// A minimal plan with one unit and one task, followed by `extra` TOML.
+    fn with(extra: &str) -> Vec<crate::diag::Diagnostic> {
+        let text = format!(
+            "[plan]\nid = \"t\"\ntitle = \"t\"\nsubject = \"t\"\nissuer = \"t\"\n\
+             [reporting]\nto = \"t\"\ncc = \"t\"\ndeadline = \"12-31\"\n\
+             [[phases]]\nname = \"p\"\nstart = 2021\nend = 2035\ngoal = \"g\"\n\
+             [[units]]\nid = \"a\"\nname = \"甲厅\"\nshort = \"甲\"\nkind = \"department\"\n\
+             [[sections]]\nnumber = 1\ntitle = \"s\"\n\
+             [[tasks]]\nnumber = 1\nsection = 1\ntitle = \"t\"\ntext = \"t\"\nlead = \"a\"\n{extra}"
+        );
+        load_plan(&SourceFile::from_text("p.toml", text)).1
+    }
+
+    fn says(diags: &[crate::diag::Diagnostic], code: Code, words: &str) -> bool {
+        diags.iter().any(|d| {
+            d.code == code
+                && format!("{}{}", d.message, d.hint.clone().unwrap_or_default()).contains(words)
+        })
+    }
+
+    #[test]
+    fn mistakes_in_indicators_are_reported_with_what_to_write() {
+        let ind = |body: &str| {
+            with(&format!(
+                "[[indicators]]\nid = \"x\"\nname = \"x\"\nunit = \"%\"\nowner = \"甲\"\n{body}"
+            ))
+        };
+        assert!(with("").is_empty(), "{:?}", with(""));
+        let d = ind("direction = \"higer\"\n");
+        assert!(says(&d, Code::InvalidValue, "`higher`"), "{d:?}");
+        let d = with(
+            "[[indicators]]\nid = \"x\"\nname = \"x\"\nunit = \"%\"\ndirection = \"lower\"\nowner = \"丙厅\"\n",
+        );
+        assert!(says(&d, Code::PlanUnknownUnit, "丙厅"), "{d:?}");
+        // A target may be adopted only when its source is confirmed.
+        let d = ind(
+            "direction = \"lower\"\n[[indicators.targets]]\nyear = 2027\nvalue = 28\nadopted = true\nsource = \"s\"\ncertainty = \"likely\"\n",
+        );
+        assert!(says(&d, Code::InvalidValue, "不能作为采用的目标"), "{d:?}");
+        let d = ind(
+            "direction = \"lower\"\n[[indicators.targets]]\nyear = 2027\nvalue = 28\nsource = \"s\"\ncertainty = \"sure\"\n",
+        );
+        assert!(says(&d, Code::InvalidValue, "可靠程度“sure”"), "{d:?}");
+        let d = ind("direction = \"lower\"\nrange = [100, 0]\n");
+        assert!(says(&d, Code::InvalidValue, "range"), "{d:?}");
+        let d = ind("direction = \"lower\"\ntasks = [9]\n");
+        assert!(says(&d, Code::UnknownTask, "第 9 项任务"), "{d:?}");
+    }
+
+    #[test]
+    fn an_assessment_scheme_must_add_up_to_100_with_grades_from_high_to_zero() {
+        let scheme = |areas: &str, grades: &str| {
+            with(&format!(
+                "[assessment]\ntitle = \"t\"\nnote = \"n\"\n{areas}{grades}"
+            ))
+        };
+        let area = |m: &str, w: u32| {
+            format!("[[assessment.areas]]\nmeasure = \"{m}\"\nname = \"{m}\"\nweight = {w}\n")
+        };
+        let grades = "[[assessment.grades]]\nname = \"好\"\nmin = 60\n[[assessment.grades]]\nname = \"差\"\nmin = 0\n";
+        let ok = scheme(&(area("timeliness", 40) + &area("coverage", 60)), grades);
+        assert!(ok.is_empty(), "{ok:?}");
+        let d = scheme(&(area("timeliness", 40) + &area("coverage", 50)), grades);
+        assert!(says(&d, Code::InvalidValue, "合计应为 100"), "{d:?}");
+        let d = scheme(&(area("timelines", 40) + &area("coverage", 60)), grades);
+        assert!(says(&d, Code::InvalidValue, "`timeliness`"), "{d:?}");
+        let d = scheme(&(area("progress", 40) + &area("coverage", 60)), grades);
+        assert!(says(&d, Code::MissingField, "credit"), "{d:?}");
+        let upside_down = "[[assessment.grades]]\nname = \"差\"\nmin = 0\n[[assessment.grades]]\nname = \"好\"\nmin = 60\n";
+        let d = scheme(
+            &(area("timeliness", 40) + &area("coverage", 60)),
+            upside_down,
+        );
+        assert!(says(&d, Code::InvalidValue, "从高到低"), "{d:?}");
     }
 }

@@ -8,7 +8,6 @@ use crate::diag::{Code, Diagnostic};
 use crate::extract::{Cx, Fields};
 use crate::node::Node;
 use crate::report::Status;
-use crate::suggest::did_you_mean;
 
 /// What an area measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -158,16 +157,12 @@ fn read_area(cx: &mut Cx, node: Node, path: &str) -> Option<Area> {
     f.finish(cx);
     let measure = measure?;
     let Some(m) = Measure::parse(&measure.value) else {
-        let guess = did_you_mean(&measure.value, Measure::NAMES);
-        let d = Diagnostic::new(
-            Code::InvalidValue,
-            format!("评分内容“{}”无法识别", measure.value),
-        )
-        .hint(format!(
-            "可用：timeliness（按时报送）、coverage（分工任务覆盖）、progress（任务进展）、indicators（指标达标）{}",
-            guess.map(|g| format!("；是否应为 `{g}`？")).unwrap_or_default()
-        ));
-        cx.report(d, measure.span);
+        cx.not_one_of(
+            "评分内容",
+            &measure,
+            &Measure::NAMES,
+            "可用：timeliness（按时报送）、coverage（分工任务覆盖）、progress（任务进展）、indicators（指标达标）",
+        );
         return None;
     };
     let weight = cx.number(&weight?, &format!("{path}.weight"))?;
