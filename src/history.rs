@@ -119,6 +119,23 @@ pub fn similarity(a: &str, b: &str) -> Option<f64> {
     Some(strsim::normalized_levenshtein(&a, &b))
 }
 
+/// How alike two texts are when it is at least `threshold`; none otherwise or when too
+/// short to judge. Texts whose lengths alone rule it out are not compared character by
+/// character (an edit distance is at least the difference in length).
+pub fn alike(a: &str, b: &str, threshold: f64) -> Option<f64> {
+    let len = |s: &str| {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+            .min(MAX_COMPARED_CHARS)
+    };
+    let (la, lb) = (len(a) as f64, len(b) as f64);
+    if (la - lb).abs() > (1.0 - threshold) * la.max(lb) {
+        return None;
+    }
+    similarity(a, b).filter(|s| *s >= threshold)
+}
+
 /// A task entry whose progress repeats the unit's entry for the task the year before.
 #[derive(Debug, Clone, Serialize)]
 pub struct Copied {
@@ -139,8 +156,8 @@ pub fn copied_entries(report: &Report, earlier: &Report, threshold: f64) -> Vec<
         .filter(|e| is_real_text(&e.progress))
         .filter_map(|e| {
             let before = earlier.entry(e.task)?;
-            let s = similarity(&e.progress, &before.progress)?;
-            (s >= threshold).then_some(Copied {
+            let s = alike(&e.progress, &before.progress, threshold)?;
+            Some(Copied {
                 task: e.task,
                 year: earlier.year,
                 similarity: s,
@@ -174,7 +191,7 @@ pub fn raised_before(
     };
     before
         .iter()
-        .any(|b| norm(b) == norm(text) || similarity(b, text).is_some_and(|s| s >= threshold))
+        .any(|b| norm(b) == norm(text) || alike(b, text, threshold).is_some())
 }
 
 /// One task's overall status this year and the year before.
@@ -244,5 +261,10 @@ mod tests {
         let other = "新建城市绿道42公里，完成老旧小区改造126个，城市生活垃圾分类覆盖率达到95%。";
         assert!(similarity(TEXT, other).unwrap() < 0.5);
         assert_eq!(similarity("按计划推进。", "按计划推进。"), None);
+        // The length filter never drops a pair the full comparison would keep.
+        assert!(alike(TEXT, &near, 0.9).is_some());
+        assert!(alike(TEXT, other, 0.9).is_none());
+        let longer = format!("{TEXT}{}", "另".repeat(40));
+        assert!(alike(TEXT, &longer, 0.9).is_none());
     }
 }
