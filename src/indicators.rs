@@ -73,12 +73,18 @@ pub fn indicator_year<'a>(
     plan.indicators
         .iter()
         .map(|ind| {
+            // Last year's value as reported, else the plan's baseline when it is for that year.
+            let baseline_last_year = ind
+                .baseline
+                .as_ref()
+                .filter(|b| b.year == year - 1)
+                .map(|b| b.value);
             let province = reading(
                 ind,
                 year,
                 None,
                 value_in(reports, &ind.owner, &ind.id),
-                value_in(earlier, &ind.owner, &ind.id),
+                value_in(earlier, &ind.owner, &ind.id).or(baseline_last_year),
             );
             let regions = if ind.by_region {
                 plan.units

@@ -403,3 +403,34 @@ fn a_draft_lists_the_indicators_a_unit_owes_and_filling_them_in_clears_the_warni
         "{after:?}"
     );
 }
+
+#[test]
+fn without_last_years_reports_the_baseline_for_that_year_is_the_comparison() {
+    let out = Scratch::new("baseline-as-last-year");
+    ok(&nianbao(
+        FIXTURE,
+        &[
+            "--year",
+            "2025",
+            "compile",
+            "--date",
+            "2025-12-10",
+            "--format",
+            "json",
+            "--out",
+            out.0.to_str().unwrap(),
+        ],
+    ));
+    let ctx = context(&out);
+    // No 2024 reports; the plan's 2024 baseline (84) stands for last year.
+    let wq = row(&ctx, "water-quality");
+    assert_eq!(
+        (&wq["previous"], &wq["value"]),
+        (&"84".into(), &"86".into())
+    );
+    assert_eq!(wq["trend"], "改善");
+    // An indicator without a baseline has nothing to compare with.
+    assert_eq!(row(&ctx, "cod")["previous"], "");
+    // And no comparison of tasks without last year's reports.
+    assert!(ctx["changes"].is_null());
+}
