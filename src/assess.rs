@@ -215,7 +215,7 @@ pub fn assess(
                         effective_weight: 0.0,
                         points: 0.0,
                         applies: false,
-                        basis: "不适用，分值按比例计入其他方面".into(),
+                        basis: "不适用".into(),
                     },
                 })
                 .collect();

@@ -239,7 +239,9 @@ fn table(t: &Table, landscape: bool, out: &mut String) {
             match col.align {
                 Align::Center => class.push("c"),
                 Align::Right => class.push("r"),
-                Align::Left | Align::Default => {}
+                // Said outright, left holds even in a dense table, which centres by default.
+                Align::Left => class.push("l"),
+                Align::Default => {}
             }
             if col.nowrap {
                 class.push("nowrap");
