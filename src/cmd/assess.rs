@@ -88,8 +88,7 @@ pub fn execute(global: &Global, args: &AssessArgs) -> Result<Outcome> {
             writeln!(out)?;
         }
         TableFormat::Csv => {
-            out.write_all("\u{feff}".as_bytes())?;
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = crate::cmd::excel_csv(out)?;
             let mut head = vec!["名次".to_string(), "单位".into(), "类别".into()];
             head.extend(output.areas.iter().map(|a| a.name.to_string()));
             head.extend(["总分".into(), "等次".into(), "得分依据".into()]);

@@ -30,6 +30,13 @@ pub fn table(headers: &[&str]) -> Table {
     t
 }
 
+/// A CSV writer for a file staff open in Excel or WPS: a byte-order mark first, so the
+/// UTF-8 file opens as Chinese text rather than as GBK mojibake.
+pub fn excel_csv<W: std::io::Write>(mut out: W) -> std::io::Result<csv::Writer<W>> {
+    out.write_all("\u{feff}".as_bytes())?;
+    Ok(csv::Writer::from_writer(out))
+}
+
 /// A cell coloured only where colour is enabled.
 pub fn colored(text: impl ToString, color: Option<Color>) -> Cell {
     let cell = Cell::new(text.to_string());

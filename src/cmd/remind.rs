@@ -80,8 +80,7 @@ pub fn execute(global: &Global, args: &RemindArgs) -> Result<Outcome> {
     }
     let list_path = dir.join("发送名单.csv");
     staged.push(stage(&list_path, |out| {
-        out.write_all("\u{feff}".as_bytes())?;
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = crate::cmd::excel_csv(out)?;
         w.write_record(["单位", "通知", "未报事项", "文件"])?;
         for r in &rows {
             w.write_record(r)?;

@@ -122,9 +122,7 @@ pub fn execute(global: &Global, args: &StatusArgs) -> Result<Outcome> {
             writeln!(out)?;
         }
         TableFormat::Csv => {
-            // A byte-order mark so that Excel and WPS open the UTF-8 file as Chinese text.
-            out.write_all("\u{feff}".as_bytes())?;
-            let mut w = csv::Writer::from_writer(out);
+            let mut w = crate::cmd::excel_csv(out)?;
             w.write_record([
                 "标识",
                 "单位",
