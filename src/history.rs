@@ -205,8 +205,50 @@ pub struct TaskChange {
     pub before: Option<Status>,
     /// Overall status this year; none when no unit reported on it.
     pub now: Option<Status>,
-    /// 好转, 退步 or 持平 (or 新增报告 / 无报告 when one side has none).
-    pub trend: &'static str,
+    /// How it moved.
+    pub trend: Trend,
+}
+
+/// How a task's overall status moved from one year to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Trend {
+    /// Further along than last year.
+    #[serde(rename = "好转")]
+    Better,
+    /// Less far along than last year.
+    #[serde(rename = "退步")]
+    Worse,
+    /// The same status both years.
+    #[serde(rename = "持平")]
+    Same,
+    /// Reported this year only.
+    #[serde(rename = "新增报告")]
+    New,
+    /// Reported last year only.
+    #[serde(rename = "本年无报告")]
+    Gone,
+    /// Reported in neither year.
+    #[serde(rename = "均无报告")]
+    Neither,
+}
+
+impl Trend {
+    /// The Chinese word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Trend::Better => "好转",
+            Trend::Worse => "退步",
+            Trend::Same => "持平",
+            Trend::New => "新增报告",
+            Trend::Gone => "本年无报告",
+            Trend::Neither => "均无报告",
+        }
+    }
+
+    /// Whether the status moved (better or worse).
+    pub fn moved(self) -> bool {
+        matches!(self, Trend::Better | Trend::Worse)
+    }
 }
 
 fn rank(s: Status) -> i32 {
@@ -227,12 +269,12 @@ pub fn task_changes(plan: &Plan, now: &YearAccount, earlier: &[Report]) -> Vec<T
         .map(|(n, b)| {
             let (now_s, before_s) = (n.tally.overall(), b.tally.overall());
             let trend = match (before_s, now_s) {
-                (Some(b), Some(n)) if rank(n) > rank(b) => "好转",
-                (Some(b), Some(n)) if rank(n) < rank(b) => "退步",
-                (Some(_), Some(_)) => "持平",
-                (None, Some(_)) => "新增报告",
-                (Some(_), None) => "本年无报告",
-                (None, None) => "均无报告",
+                (Some(b), Some(n)) if rank(n) > rank(b) => Trend::Better,
+                (Some(b), Some(n)) if rank(n) < rank(b) => Trend::Worse,
+                (Some(_), Some(_)) => Trend::Same,
+                (None, Some(_)) => Trend::New,
+                (Some(_), None) => Trend::Gone,
+                (None, None) => Trend::Neither,
             };
             TaskChange {
                 number: n.task.number,

@@ -12,7 +12,7 @@ use crate::account::Tally;
 use crate::calendar::deadline_sentence;
 use crate::cli::{Global, StatusArgs, TableFormat};
 use crate::cmd::{colored, table};
-use crate::history::{TaskChange, task_changes};
+use crate::history::{TaskChange, Trend, task_changes};
 use crate::plan::UnitKind;
 use crate::progress::{Submission, UnitProgress};
 use crate::report::Status;
@@ -234,12 +234,8 @@ fn print_table(
         summary.coverage_percent
     )?;
     if let Some(c) = &summary.task_changes {
-        let moved: Vec<&TaskChange> = c
-            .tasks
-            .iter()
-            .filter(|t| matches!(t.trend, "好转" | "退步"))
-            .collect();
-        let same = c.tasks.iter().filter(|t| t.trend == "持平").count();
+        let moved: Vec<&TaskChange> = c.tasks.iter().filter(|t| t.trend.moved()).collect();
+        let same = c.tasks.iter().filter(|t| t.trend == Trend::Same).count();
         if moved.is_empty() {
             writeln!(
                 out,
@@ -261,7 +257,7 @@ fn print_table(
                     t.title,
                     label(t.before),
                     label(t.now),
-                    t.trend
+                    t.trend.label()
                 )?;
             }
         }

@@ -774,15 +774,12 @@ pub fn build<'a>(
         })
     };
     let full = settings.detail == Detail::Full;
-    let submissions_label = label(true).unwrap_or_default();
-    let matrix_label = label(true).unwrap_or_default();
-    let missing_label = label(true).unwrap_or_default();
-    let indicators_label = label(indicators.is_some());
+    // (Fields are evaluated in the order written: the order the annexes are attached.)
     let annexes = AnnexLabels {
-        submissions: submissions_label,
-        matrix: matrix_label,
-        missing: missing_label,
-        indicators: indicators_label,
+        submissions: label(true).unwrap_or_default(),
+        matrix: label(true).unwrap_or_default(),
+        missing: label(true).unwrap_or_default(),
+        indicators: label(indicators.is_some()),
         projects: label(true).unwrap_or_default(),
         compendium: label(!full),
         summaries: label(true).unwrap_or_default(),

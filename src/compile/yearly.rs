@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::account::YearAccount;
 use crate::assess::UnitScore;
-use crate::history::{History, TaskChange, task_changes};
+use crate::history::{self, History, TaskChange, task_changes};
 use crate::indicators::{IndicatorYear, Reading, change_word};
 use crate::plan::{Attainment, Indicator, Plan, fmt_num};
 use crate::report::Report;
@@ -300,18 +300,18 @@ pub fn changes_ctx(
     let all = task_changes(plan, acc, earlier);
     let changed = all
         .iter()
-        .filter(|c| matches!(c.trend, "好转" | "退步"))
+        .filter(|c| c.trend.moved())
         .filter_map(|c| {
             Some(ChangeRow {
                 number: c.number,
                 title: c.title.clone(),
                 before: c.before?.label(),
                 now: c.now?.label(),
-                trend: c.trend,
+                trend: c.trend.label(),
             })
         })
         .collect();
-    let same = all.iter().filter(|c| c.trend == "持平").count();
+    let same = all.iter().filter(|c| c.trend == history::Trend::Same).count();
     let not_comparable = all
         .iter()
         .filter(|c| c.before.is_none() || c.now.is_none())
