@@ -311,7 +311,10 @@ pub fn changes_ctx(
             })
         })
         .collect();
-    let same = all.iter().filter(|c| c.trend == history::Trend::Same).count();
+    let same = all
+        .iter()
+        .filter(|c| c.trend == history::Trend::Same)
+        .count();
     let not_comparable = all
         .iter()
         .filter(|c| c.before.is_none() || c.now.is_none())
